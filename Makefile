@@ -1,0 +1,32 @@
+# The two commands of the README: `make serve` and `make test`.
+# Each creates its own virtual environment on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= var/store
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: serve test lint store clean
+
+$(BIN)/budgetgraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+store: $(BIN)/budgetgraph
+	$(BIN)/budgetgraph load data/* --store $(STORE)
+
+serve: store
+	$(BIN)/budgetgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+test: $(BIN)/budgetgraph
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+lint: $(BIN)/budgetgraph
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,206 @@
+"""The common currency of every reader: lines of cells, and the coverage ledger.
+
+A text export and a PDF both become a list of :class:`Line`: the 1-based line
+number in the source, the page where known, and the cells of the line (split on
+tabs, on runs of spaces, or on horizontal gaps in a PDF). The table, narrative
+and performance readers work on lines only, so every input format gives the same
+model.
+
+The :class:`Ledger` records what happened to each numeric token of the source:
+read as a figure, recognised as structure (a year, a list number, a code), or
+left unread with a reason. It is how "nothing is dropped silently" is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from budgetgraph.model import Coverage, SourceRef, Token, Unread
+
+#: A numeric token: digits with optional thousands separators and decimals.
+#: A full-width digit run is normalised before matching (see ``normalise``).
+NUMBER_RE = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.\d+)?")
+#: A well-formed amount cell: optional sign, thousands groups, optional decimals.
+AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+PAGE_MARKER_RE = re.compile(r"^\s*--\s*(\d+)\s+of\s+(\d+)\s*--\s*$")
+_SPACE_RUN = re.compile(r" {2,}|\u3000+")
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and separators to ASCII; non-breaking spaces to spaces."""
+    return text.translate(_FULLWIDTH).replace("\xa0", " ")
+
+
+def parse_amount(cell: str) -> Decimal | None:
+    """A printed amount as Decimal; ``None`` for a blank cell.
+
+    Raises ValueError for text that is not an amount, so the caller can report it.
+    """
+    text = cell.strip().replace(" ", "")
+    if text in ("", "-", "—", "－"):
+        return None
+    if not AMOUNT_RE.match(text):
+        raise ValueError(f"not an amount: {cell!r}")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - AMOUNT_RE guards this
+        raise ValueError(f"not an amount: {cell!r}") from exc
+
+
+def is_amount(cell: str) -> bool:
+    return bool(AMOUNT_RE.match(cell.strip().replace(" ", "")))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a line; ``x0``/``x1`` are horizontal positions when the source has them."""
+
+    text: str
+    x0: float | None = None
+    x1: float | None = None
+
+
+@dataclass
+class Line:
+    number: int
+    text: str
+    cells: list[Cell]
+    page: int | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+    def ref(self, file: str) -> SourceRef:
+        return SourceRef(file, self.number, self.page)
+
+
+def split_cells(text: str) -> list[Cell]:
+    """Cells of a text line: tab-separated where there are tabs, else runs of spaces.
+
+    Tab-separated exports keep blank cells (two tabs in a row), which is what
+    lets blank cells keep their column; space-separated ones cannot.
+    """
+    if "\t" in text:
+        return [Cell(part.strip()) for part in text.split("\t")]
+    return [Cell(part.strip()) for part in _SPACE_RUN.split(text.strip())]
+
+
+def text_lines(text: str) -> list[Line]:
+    """Split a decoded text export into lines, tracking pages from markers.
+
+    Page markers (``-- 3 of 33 --``) and form feeds advance the page; the
+    markers themselves stay as lines so their numbers are accounted for.
+    """
+    lines: list[Line] = []
+    page: int | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if "\f" in raw:
+            page = (page or 1) + raw.count("\f")
+            raw = raw.replace("\f", "")
+        raw = normalise(raw)
+        marker = PAGE_MARKER_RE.match(raw)
+        lines.append(Line(number, raw, split_cells(raw), page))
+        if marker:
+            # the marker closes page N: what follows is on page N + 1
+            page = int(marker.group(1)) + 1
+    if any(PAGE_MARKER_RE.match(line.text) for line in lines):
+        # markers close pages: lines before the first marker are on page 1
+        for line in lines:
+            if line.page is None:
+                line.page = 1
+    return lines
+
+
+@dataclass
+class Ledger:
+    """What became of every numeric token of one source file."""
+
+    file: str
+    lines: list[Line]
+    _tokens: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    _state: dict[tuple[int, int], str] = field(default_factory=dict)
+    _reasons: dict[tuple[int, int], str] = field(default_factory=dict)
+    _position: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, line in enumerate(self.lines):
+            self._position[id(line)] = index
+            found = [(m.start(), m.group()) for m in NUMBER_RE.finditer(line.text)]
+            if found:
+                self._tokens[index] = found
+
+    def _index(self, line: Line) -> int:
+        # by identity: two lines with the same text are still two places in the source
+        return self._position[id(line)]
+
+    def _mark(self, line: Line, number_text: str, state: str, *, reason: str = "") -> bool:
+        """Mark the first open token of ``line`` equal to ``number_text``."""
+        index = self._index(line)
+        wanted = number_text.strip().lstrip("+")
+        for offset, token in self._tokens.get(index, []):
+            key = (index, offset)
+            if key in self._state:
+                continue
+            if token == wanted or token.lstrip("-") == wanted.lstrip("-"):
+                self._state[key] = state
+                if reason:
+                    self._reasons[key] = reason
+                return True
+        return False
+
+    def figure(self, line: Line, number_text: str) -> bool:
+        """A token read into the model as a figure."""
+        return self._mark(line, number_text, "figure")
+
+    def structural(self, line: Line, number_text: str, kind: str) -> bool:
+        """A token that is not a figure: a year, list number, code, page marker …"""
+        return self._mark(line, number_text, f"structural:{kind}")
+
+    def unread(self, line: Line, number_text: str, reason: str) -> bool:
+        return self._mark(line, number_text, "unread", reason=reason)
+
+    def span(self, line: Line, start: int, end: int, kind: str) -> None:
+        """Every open token inside ``line.text[start:end]`` as ``kind`` (structural)."""
+        index = self._index(line)
+        for offset, _token in self._tokens.get(index, []):
+            key = (index, offset)
+            if start <= offset < end and key not in self._state:
+                self._state[key] = f"structural:{kind}"
+
+    def line_structural(self, line: Line, kind: str) -> None:
+        self.span(line, 0, len(line.text), kind)
+
+    def open_tokens(self, line: Line) -> list[str]:
+        index = self._index(line)
+        return [t for o, t in self._tokens.get(index, []) if (index, o) not in self._state]
+
+    def coverage(self, default_reason: str = "not understood") -> Coverage:
+        """The account: figures consumed, structural tokens by kind, the rest unread."""
+        coverage = Coverage()
+        kinds: Counter[str] = Counter()
+        for index, tokens in self._tokens.items():
+            line = self.lines[index]
+            for offset, text in tokens:
+                state = self._state.get((index, offset))
+                if state and state.startswith("structural:"):
+                    kinds[state.split(":", 1)[1]] += 1
+                    continue
+                coverage.figures_total += 1
+                if state == "figure":
+                    coverage.figures_consumed += 1
+                else:
+                    reason = self._reasons.get((index, offset), default_reason)
+                    token = Token(text, line.ref(self.file), offset)
+                    coverage.unread.append(Unread(token, reason))
+        coverage.structural = dict(sorted(kinds.items()))
+        return coverage
