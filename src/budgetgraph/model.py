@@ -98,7 +98,8 @@ class Column:
     一般公共预算, 预算数, 年初预算数, 决算数 …); ``label`` the header as printed
     (its fragments joined); ``year`` the fiscal year the column's figures are for
     when the header says (上年 → year − 1); ``phase`` 预算, 调整预算 or 决算.
-    Keys are unique within a table: where a header repeats for two periods
+    Keys are unique within a table (within a side, for two-sided tables): where a
+    header repeats for two periods
     (the 三公 table's 上年/本年 groups) the key carries the period, e.g.
     ``上年:合计``.
     """
@@ -107,6 +108,8 @@ class Column:
     label: str
     phase: Phase = Phase.BUDGET
     year: int | None = None
+    #: For two-sided tables (收支总表): "收入" or "支出", the half the column belongs to.
+    side: str | None = None
 
 
 @dataclass
@@ -169,8 +172,8 @@ class Table:
     def total_row(self, side: str | None = None) -> Row | None:
         return next((r for r in self.rows if r.is_total and r.side == side), None)
 
-    def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+    def column(self, key: str, side: str | None = None) -> Column | None:
+        return next((c for c in self.columns if c.key == key and c.side == side), None)
 
 
 @dataclass

@@ -28,11 +28,15 @@ AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 PAGE_MARKER_RE = re.compile(r"^\s*--\s*(\d+)\s+of\s+(\d+)\s*--\s*$")
 _SPACE_RUN = re.compile(r" {2,}|\u3000+")
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and separators to ASCII; non-breaking spaces to spaces."""
+    """Full-width digits to ASCII; non-breaking spaces to spaces.
+
+    Full-width punctuation (，．) stays: in Chinese text it is punctuation, not a
+    thousands separator or decimal point.
+    """
     return text.translate(_FULLWIDTH).replace("\xa0", " ")
 
 

@@ -1,0 +1,317 @@
+"""From the lines of a whole document to a :class:`~budgetgraph.model.Disclosure`.
+
+The document is cut into regions by what its headings mean: the cover, the
+table of contents, the profile (部门概况), each table (from its title to the
+next title or heading), the performance-target table, the narrative
+(情况说明 / 编制说明) and the glossary (名词解释). Each region goes to its
+reader; the ledger then says what became of every number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetgraph.errors import ReadError
+from budgetgraph.model import (
+    AmountUnit,
+    Disclosure,
+    DocumentKind,
+    GlossaryEntry,
+    Profile,
+    TableKind,
+)
+from budgetgraph.readers.lines import NUMBER_RE, PAGE_MARKER_RE, Ledger, Line
+from budgetgraph.readers.narrative import read_statements
+from budgetgraph.readers.performance import read_performance
+from budgetgraph.readers.tables import TableContext, read_table
+from budgetgraph.readers.vocabulary import REGIONS, classify_title, squash
+
+_COVER_RE = re.compile(
+    r"(20\d\d)\s*年\s*度?\s*(?:区级|市级|县级|省级)?\s*(部门预算|单位预算|部门决算|单位决算)")
+_OWNER_RE = re.compile(
+    r"(预算主管部门|预算单位|部门名称|编制部门|编制单位|单位名称)\s*[:：]\s*(\S+)")
+_PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
+_ENUM_RE = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
+_LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
+
+_PROFILE_WORDS = ("部门概况", "单位概况", "主要职能", "机构设置", "单位构成")
+_GLOSSARY_WORDS = ("名词解释",)
+_NARRATIVE_WORDS = ("情况说明", "编制说明", "预算说明", "决算说明")
+_TABLE_PART_WORDS = ("预算表", "决算表")
+
+
+@dataclass
+class _Region:
+    kind: str  # cover, toc, profile, narrative, glossary, tables
+    lines: list[Line]
+
+
+def read_lines(lines: list[Line], file: str) -> Disclosure:
+    """Read a whole document given as lines (from a text export or a PDF)."""
+    if not any(line.text.strip() for line in lines):
+        raise ReadError("the file is empty", file=file)
+    ledger = Ledger(file, lines)
+    for line in lines:
+        if PAGE_MARKER_RE.match(line.text):
+            ledger.line_structural(line, "page marker")
+    kind, year, cover_end = _cover(lines, file)
+    department, unit = _owner(lines[: cover_end + 12])
+    if department is None:
+        department = _department_from_cover(lines[:cover_end + 1])
+    if department is None:
+        raise ReadError("cannot find the department's name on the cover", file=file,
+                        line=lines[cover_end].number, page=lines[cover_end].page)
+    for line in lines[: cover_end + 1]:
+        _structural(ledger, line, "cover")
+    doc = Disclosure(source_file=file, kind=kind, year=year, department=department, unit=unit)
+    doc.region, doc.region_code = _region(department, lines[: cover_end + 1])
+    default_unit = None
+    body = lines[cover_end + 1:]
+    toc_end = _table_of_contents(body, ledger)
+    regions = _regions(body[toc_end:], ledger, file, year, doc, default_unit)
+    profile_lines = [line for r in regions if r.kind == "profile" for line in r.lines]
+    doc.profile = _profile(profile_lines, ledger)
+    for region in regions:
+        if region.kind == "glossary":
+            doc.glossary.extend(_glossary(region.lines, ledger, file))
+        elif region.kind == "narrative":
+            doc.statements.extend(read_statements(region.lines, ledger, file, year=year))
+    if not doc.tables:
+        raise ReadError("no budget table found (收支总表, 支出总表 …): not a budget disclosure "
+                        "or a truncated one", file=file)
+    _check_complete(doc)
+    doc.coverage = ledger.coverage()
+    return doc
+
+
+# ---------------------------------------------------------------------------
+# Cover and owner
+# ---------------------------------------------------------------------------
+
+
+def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int]:
+    """Kind and year from the cover: the first lines that say 20xx年…部门预算."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line.text.strip():
+            continue
+        seen += 1
+        match = _COVER_RE.search(squash(line.text))
+        if match:
+            return DocumentKind(match.group(2)), int(match.group(1)), index
+        if seen > 15:
+            break
+    raise ReadError("not a budget disclosure: the cover names no year and no 部门预算, "
+                    "单位预算 or 部门决算 in its first lines", file=file)
+
+
+def _owner(lines: list[Line]) -> tuple[str | None, str | None]:
+    department = unit = None
+    for line in lines:
+        match = _OWNER_RE.search(line.text)
+        if not match:
+            continue
+        name = match.group(2).strip()
+        if match.group(1) == "预算单位":
+            unit = unit or name
+        department = department or name
+    return department, unit
+
+
+def _department_from_cover(lines: list[Line]) -> str | None:
+    """The department's name: the cover line before the year, or the year line's prefix."""
+    texts = [squash(line.text) for line in lines if line.text.strip()]
+    for index, text in enumerate(texts):
+        match = _COVER_RE.search(text)
+        if not match:
+            continue
+        prefix = text[: match.start()].strip()
+        if prefix and prefix not in REGIONS:
+            return prefix
+        if index > 0:
+            return texts[index - 1]
+    return None
+
+
+def _region(department: str, cover: list[Line]) -> tuple[str | None, str | None]:
+    """The region (GB/T 2260) whose name begins the department's or the cover's name."""
+    candidates = [squash(department)] + [squash(line.text) for line in cover]
+    for name in sorted(REGIONS, key=len, reverse=True):
+        if any(text.startswith(name) for text in candidates):
+            return name, REGIONS[name]
+    return None, None
+
+
+# ---------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------
+
+
+def _table_of_contents(body: list[Line], ledger: Ledger) -> int:
+    """Index of the first line after the table of contents (0 when there is none)."""
+    start = next((i for i, line in enumerate(body[:40]) if squash(line.text) in ("目录",)
+                  or (squash(line.text).startswith("目录") and len(squash(line.text)) < 6)), None)
+    if start is None:
+        return 0
+    entries = [i for i in range(start + 1, len(body)) if body[i].text.strip()]
+    first = squash(body[entries[0]].text) if entries else ""
+    end = next((i for i in entries[1:] if squash(body[i].text) == first), None)
+    if end is None:  # entries with leader dots, up to the first line without
+        end = start + 1
+        while end < len(body) and (not body[end].text.strip() or _LEADER_DOTS.search(body[end].text)
+                                   or PAGE_MARKER_RE.match(body[end].text)):
+            end += 1
+    for line in body[start:end]:
+        _structural(ledger, line, "table of contents")
+    return end
+
+
+def _heading(line: Line) -> str | None:
+    """The region a heading line opens, if it is one."""
+    text = squash(line.text)
+    if not text or len(text) > 40 or "。" in text:
+        return None
+    if any(w in text for w in _GLOSSARY_WORDS):
+        return "glossary"
+    if any(w in text for w in _PROFILE_WORDS):
+        return "profile"
+    if any(w in text for w in _NARRATIVE_WORDS):
+        return "narrative"
+    if _PART_RE.match(text) and any(w in text for w in _TABLE_PART_WORDS):
+        return "tables"
+    return None
+
+
+def _is_title(lines: list[Line], index: int) -> TableKind | None:
+    """A table title: names a table and is followed soon by a unit or owner line."""
+    kind = classify_title(lines[index].text)
+    if kind is None:
+        return None
+    following = [line for line in lines[index + 1: index + 12] if line.text.strip()][:6]
+    if any("单位" in squash(line.text) or "科目" in line.text or "项目" in line.text
+           for line in following):
+        return kind
+    return None
+
+
+def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclosure,
+             default_unit: AmountUnit | None) -> list[_Region]:
+    """Walk the body: tables go to their readers at once, other regions are returned."""
+    regions: list[_Region] = [_Region("other", [])]
+    index = 0
+    while index < len(body):
+        line = body[index]
+        kind = _is_title(body, index)
+        if kind is not None:
+            end = _table_end(body, index, kind)
+            if kind is TableKind.PERFORMANCE:
+                doc.performance = read_performance(
+                    body[index:end], ledger, file,
+                    unit=_first_unit(body[index:end]) or AmountUnit.WAN_YUAN)
+            else:
+                context = TableContext(file, ledger, year, default_unit)
+                doc.tables.append(read_table(kind, line, body[index + 1:end], context))
+            index = end
+            continue
+        heading = _heading(line)
+        if heading is not None:
+            regions.append(_Region(heading, [line]))
+        else:
+            regions[-1].lines.append(line)
+        index += 1
+    return regions
+
+
+def _table_end(body: list[Line], start: int, kind: TableKind) -> int:
+    """The first line after the table: the next title or heading, or a paragraph of prose."""
+    for index in range(start + 1, len(body)):
+        line = body[index]
+        next_kind = _is_title(body, index)
+        if next_kind is not None and not (kind is TableKind.PERFORMANCE
+                                          and next_kind is TableKind.PERFORMANCE):
+            return index
+        if next_kind is None and (_heading(line) or _PART_RE.match(squash(line.text))):
+            return index
+    return len(body)
+
+
+def _first_unit(lines: list[Line]) -> AmountUnit | None:
+    for line in lines:
+        match = re.search(r"单位\s*[:：]\s*(万元|元)", line.text)
+        if match:
+            return AmountUnit(match.group(1))
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Profile and glossary: text kept verbatim
+# ---------------------------------------------------------------------------
+
+
+def _paragraphs(lines: list[Line]) -> list[tuple[str, Line]]:
+    """Join wrapped lines: a new paragraph starts at an enumerator or after a heading."""
+    out: list[tuple[str, Line]] = []
+    for line in lines:
+        text = line.text.strip()
+        if not text or PAGE_MARKER_RE.match(text):
+            continue
+        if out and not _ENUM_RE.match(text) and not out[-1][0].endswith(("。", "：", ":")) \
+                and _heading(line) is None and _heading(out[-1][1]) is None:
+            out[-1] = (out[-1][0] + text, out[-1][1])
+        else:
+            out.append((text, line))
+    return out
+
+
+def _profile(lines: list[Line], ledger: Ledger) -> Profile:
+    profile = Profile()
+    section = ""
+    for line in lines:
+        _structural(ledger, line, "profile text")
+    for text, line in _paragraphs(lines):
+        heading = squash(text)
+        if _heading(line) == "profile" and len(heading) < 40:
+            section = heading
+            continue
+        profile.text.append(text)
+        if "职能" in section and _ENUM_RE.match(text):
+            profile.functions.append(_ENUM_RE.sub("", text).strip())
+        offices = re.search(r"内设([^。；;]+?)(?:等|。|；|$)", text)
+        if offices:
+            profile.offices.extend(o.strip() for o in re.split(r"[、，,]", offices.group(1))
+                                   if o.strip())
+        if ("构成" in section or "机构" in section) and _ENUM_RE.match(text):
+            profile.budget_units.append(_ENUM_RE.sub("", text).strip().rstrip("。"))
+    return profile
+
+
+def _glossary(lines: list[Line], ledger: Ledger, file: str) -> list[GlossaryEntry]:
+    entries: list[GlossaryEntry] = []
+    for line in lines:
+        _structural(ledger, line, "glossary text")
+    for text, line in _paragraphs(lines[1:]):
+        if _heading(line) is not None or len(squash(text)) < 12:
+            continue  # a sub-heading such as 一、收入类
+        body = _ENUM_RE.sub("", text).strip()
+        match = re.match(r"(.{1,60}?)(?:[:：]|，指)(.*)", body)
+        term, definition = (match.group(1), match.group(2)) if match else (body[:40], body)
+        entries.append(GlossaryEntry(term.strip(), definition.strip(), line.ref(file)))
+    return entries
+
+
+def _structural(ledger: Ledger, line: Line, kind: str) -> None:
+    for match in NUMBER_RE.finditer(line.text):
+        token = match.group()
+        after = line.text[match.end(): match.end() + 1]
+        ledger.structural(line, token, "year" if len(token) == 4 and after == "年" else kind)
+
+
+def _check_complete(doc: Disclosure) -> None:
+    """Warn (never fail) when tables of the template are missing: maybe truncated."""
+    expected = [TableKind.SUMMARY, TableKind.EXPENDITURE, TableKind.FISCAL_SUMMARY,
+                TableKind.GENERAL_PUBLIC, TableKind.GENERAL_PUBLIC_BASIC, TableKind.THREE_PUBLIC]
+    missing = [k.value for k in expected if doc.table(k) is None]
+    if missing:
+        doc.warnings.append(f"tables of the national template not found: {', '.join(missing)}")

@@ -1,0 +1,507 @@
+"""Read one table from its lines: header → columns by meaning, rows → codes and values.
+
+Two ways to match data cells to header columns, chosen per table:
+
+* **by position** — where every line keeps its blank cells (tab exports that
+  print ``→→`` for an empty cell, or PDF lines whose cells carry x positions),
+  a data cell belongs to the header column at the same position; headers split
+  over several lines are stacked per position and the bottom-most cell names
+  the column.
+* **by reading order** — where the export drops blank cells (runs of spaces,
+  or tabs after non-blank cells only), the header's words are read in order
+  and values are assigned from the left; the table gets a reader note saying so.
+
+Nothing here knows the file format: the caller gives :class:`Line` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetgraph.errors import ReadError
+from budgetgraph.model import AmountUnit, Column, Note, Phase, Row, Table, TableKind
+from budgetgraph.readers.lines import (
+    NUMBER_RE,
+    PAGE_MARKER_RE,
+    Ledger,
+    Line,
+    is_amount,
+    parse_amount,
+)
+from budgetgraph.readers.vocabulary import (
+    HeaderTerm,
+    functional_class_code,
+    header_term,
+    scan_header,
+    squash,
+    strip_numbering,
+)
+
+TWO_SIDED = (TableKind.SUMMARY, TableKind.FISCAL_SUMMARY)
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_META_RE = re.compile(r"(部门名称|编制部门|编制单位|预算单位|单位名称|单位)\s*[:：]")
+_CODE_PART = re.compile(r"^\d{1,7}$")
+_TOTAL_NAMES = ("合计", "总计")
+
+_THREE_PUBLIC_CHILD = {"小计": "公务用车购置及运行费"}
+#: Headings over the halves of a two-sided table, not value columns there.
+_SIDE_HEADINGS = ("财政拨款收入", "财政拨款支出", "本年收入", "本年支出", "收入", "支出")
+
+
+@dataclass
+class TableContext:
+    """What the table reader needs from the document around it."""
+
+    file: str
+    ledger: Ledger
+    year: int
+    default_unit: AmountUnit | None = None
+
+
+@dataclass
+class _Layout:
+    columns: list[Column]
+    #: by-position mode: the cell position of each column; None in reading-order mode
+    positions: list[int] | None
+    label_positions: dict[int, str] = field(default_factory=dict)
+
+
+def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext) -> Table:
+    """Read the table titled by ``title`` from the lines that follow it."""
+    ledger = ctx.ledger
+    _structural_numbers(ledger, title, "table title")
+    unit: AmountUnit | None = None
+    notes: list[Note] = []
+    header: list[Line] = []
+    data: list[Line] = []
+    for line in body:
+        text = line.text.strip()
+        if not text:
+            continue
+        if PAGE_MARKER_RE.match(text):
+            ledger.line_structural(line, "page marker")
+            continue
+        unit_match = _UNIT_RE.search(squash(text).replace("单位:", "单位："))
+        if unit_match or (_META_RE.search(text) and not data and not _has_amount(line)):
+            if unit_match:
+                unit = AmountUnit(unit_match.group(1))
+            _structural_numbers(ledger, line, "table heading")
+            continue
+        if text.startswith(("注", "说明")) and (":" in text[:4] or "：" in text[:4]):
+            notes.append(Note(text, line.ref(ctx.file)))
+            _structural_numbers(ledger, line, "note")
+            continue
+        if _is_data(line, kind, bool(header)):
+            data.append(line)
+        elif data and _is_repeated_header(line, header):
+            _structural_numbers(ledger, line, "repeated header")
+        elif not data:
+            header.append(line)
+        else:
+            data.append(line)  # continuation of a wrapped name, handled below
+    if unit is None:
+        if ctx.default_unit is None:
+            raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
+                            file=ctx.file, line=title.number, page=title.page)
+        unit = ctx.default_unit
+    for line in header:
+        _structural_numbers(ledger, line, "table header")
+    layout = _layout(kind, header, data, ctx)
+    table = Table(kind=kind, title=title.text.strip(), unit=unit, columns=layout.columns,
+                  rows=[], source=title.ref(ctx.file), notes=notes)
+    if kind in TWO_SIDED:
+        _read_two_sided(table, layout, data, ctx)
+    else:
+        _read_rows(table, layout, data, ctx)
+    if kind is TableKind.THREE_PUBLIC:
+        _check_three_public(table)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Line classification
+# ---------------------------------------------------------------------------
+
+
+def _has_amount(line: Line) -> bool:
+    return any(is_amount(c) for c in line.texts if c)
+
+
+def _is_data(line: Line, kind: TableKind, header_seen: bool) -> bool:
+    cells = [c for c in line.texts if c]
+    if not cells:
+        return False
+    if _has_amount(line):
+        return True
+    if _CODE_PART.match(cells[0]) and len(cells[0]) in (3, 5, 7):
+        return True
+    if not header_seen:
+        return False
+    if all(squash(c) in _TOTAL_NAMES for c in cells):
+        return True
+    if kind in TWO_SIDED:
+        return not _header_like(line)
+    return False
+
+
+def _header_like(line: Line) -> bool:
+    """Most of the line's text is header words (项目, 预算数, 合计 …)."""
+    text = squash(line.text)
+    known = sum(len(word) for word, _ in scan_header(text))
+    return bool(text) and known >= 0.8 * len(text)
+
+
+def _is_repeated_header(line: Line, header: list[Line]) -> bool:
+    """A header line printed again on a new page (same words as the first header)."""
+    text = squash(line.text)
+    if any(text == squash(h.text) for h in header):
+        return True
+    return _header_like(line)
+
+
+def _structural_numbers(ledger: Ledger, line: Line, kind: str) -> None:
+    """Numbers of a non-data line: years, table numbers, page numbers."""
+    for match in NUMBER_RE.finditer(line.text):
+        token = match.group()
+        after = line.text[match.end(): match.end() + 1]
+        label = "year" if (len(token) == 4 and after == "年") else kind
+        ledger.structural(line, token, label)
+
+
+# ---------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------
+
+
+def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext) -> _Layout:
+    if _positional(header, data):
+        return _layout_by_position(kind, header, ctx)
+    return _layout_by_reading_order(kind, header, ctx)
+
+
+def _positional(header: list[Line], data: list[Line]) -> bool:
+    """Cells keep their positions when header and data lines have the same width."""
+    if not header or not data:
+        return False
+    widths = {len(line.cells) for line in header} | {len(line.cells) for line in data}
+    return len(widths) == 1 and next(iter(widths)) > 2
+
+
+def _column(kind: TableKind, term: HeaderTerm, label: str, group: HeaderTerm | None,
+            ctx: TableContext, side: str | None = None) -> Column:
+    key = term.key
+    phase = Phase.BUDGET
+    year = ctx.year
+    if group is not None and group.phase:
+        phase = Phase(group.phase)
+    if term.phase:
+        phase = Phase(term.phase)
+    if key in ("决算数",):
+        phase = Phase.FINAL
+    elif key in ("调整预算数",):
+        phase = Phase.ADJUSTED
+    offset = group.year_offset if group is not None else None
+    if offset is not None:
+        year = ctx.year + offset
+    if key == "上年决算数":
+        year, phase = ctx.year - 1, Phase.FINAL
+    if kind is TableKind.THREE_PUBLIC:
+        key = _THREE_PUBLIC_CHILD.get(key, key)
+        key = f"{'上年' if offset == -1 else '本年'}:{key}"
+    elif key == "小计":
+        key = "合计"
+    return Column(key=key, label=label, phase=phase, year=year, side=side)
+
+
+def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) -> _Layout:
+    width = len(header[0].cells)
+    columns: list[Column] = []
+    positions: list[int] = []
+    labels: dict[int, str] = {}
+    # group headers span from their cell to the next non-empty cell of their line
+    groups: list[HeaderTerm | None] = [None] * width
+    for line in header:
+        current: HeaderTerm | None = None
+        spans = False
+        for index, cell in enumerate(line.texts):
+            term = header_term(cell) if cell else None
+            if cell:
+                spans = term is not None and term.kind == "group"
+                current = term if spans else None
+            if spans and current is not None:
+                groups[index] = current
+    sides = _sides_by_position(header) if kind in TWO_SIDED else {}
+    for index in range(width):
+        stack = [line.texts[index] for line in header if line.texts[index]]
+        leaf = next((c for c in reversed(stack) if _leaf_term(c)), None)
+        if leaf is None:
+            continue
+        term = _leaf_term(leaf)
+        assert term is not None
+        if term.kind == "label":
+            labels[index] = term.key
+            continue
+        label = " / ".join(stack)
+        columns.append(_column(kind, term, label, groups[index], ctx, sides.get(index)))
+        positions.append(index)
+    return _Layout(columns, positions, labels)
+
+
+def _leaf_term(cell: str) -> HeaderTerm | None:
+    term = header_term(cell)
+    if term is None or term.kind == "group":
+        return None
+    return term
+
+
+def _sides_by_position(header: list[Line]) -> dict[int, str]:
+    """Two-sided tables: positions left of the second 项目 label are 收入, the rest 支出."""
+    width = len(header[0].cells)
+    split = width
+    for line in header:
+        labels = [i for i, c in enumerate(line.texts) if c and _leaf_term(c)
+                  and _leaf_term(c).kind == "label"]  # type: ignore[union-attr]
+        if len(labels) >= 2:
+            split = labels[1]
+            break
+    return {i: ("收入" if i < split else "支出") for i in range(width)}
+
+
+def _layout_by_reading_order(kind: TableKind, header: list[Line], ctx: TableContext) -> _Layout:
+    if kind is TableKind.THREE_PUBLIC:
+        return _Layout(_three_public_columns(header, ctx), None)
+    terms = [t for line in header for cell in line.texts for t in scan_header(cell)]
+    columns: list[Column] = []
+    group: HeaderTerm | None = None
+    for text, term in terms:
+        if term.kind == "group":
+            group = term
+        elif term.kind == "value" and not (kind in TWO_SIDED and text in _SIDE_HEADINGS):
+            columns.append(_column(kind, term, text, group, ctx))
+    if kind in TWO_SIDED and columns:
+        first, rest = columns[0], columns[1:] or [columns[0]]
+        columns = [_with_side(first, "收入")] + [_with_side(c, "支出") for c in rest]
+    return _Layout(columns, None)
+
+
+def _with_side(column: Column, side: str) -> Column:
+    return Column(column.key, column.label, column.phase, column.year, side)
+
+
+def _three_public_columns(header: list[Line], ctx: TableContext) -> list[Column]:
+    """The 三公 table's columns from a header whose cell positions are lost.
+
+    The vehicle column (公务用车购置及运行费) is a parent whose children
+    (小计, 购置费, 运行费) are printed on a later line: they take its place.
+    A measure printed beside the period headers (机关运行经费) comes last, as
+    it is printed as a tall cell at the right edge.
+    """
+    per_line = [[t for cell in line.texts for t in scan_header(cell)] for line in header]
+    children = [t for terms in per_line for _, t in terms
+                if t.kind == "value" and t.key in ("小计", "公务用车购置费", "公务用车运行费")]
+    groups = [t for terms in per_line for _, t in terms if t.kind == "group"] or [None]
+    leaves: list[tuple[str, HeaderTerm]] = []
+    for terms in per_line:
+        for text, term in terms:
+            if term.kind != "value" or term.key in (
+                    "小计", "公务用车购置费", "公务用车运行费", "预算数", "机关运行经费"):
+                continue
+            if term.key == "公务用车购置及运行费" and children:
+                leaves.extend(("", c) for c in children[:3])
+                children = children[3:]
+            else:
+                leaves.append((text, term))
+    # a tall cell at the right edge, its name often wrapped over two lines
+    tail = [("机关运行经费", HeaderTerm("value", "机关运行经费"))] \
+        if "机关运行经费" in squash("".join(line.text for line in header)) else []
+    per_group = max(1, len(leaves) // len(groups))
+    columns = []
+    for index, (text, term) in enumerate(leaves):
+        group = groups[min(index // per_group, len(groups) - 1)]
+        columns.append(_column(TableKind.THREE_PUBLIC, term, text or term.key, group, ctx))
+    for text, term in tail:
+        columns.append(_column(TableKind.THREE_PUBLIC, term, text, groups[-1], ctx))
+    return columns
+
+
+# ---------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------
+
+
+def _values(table: Table, columns: list[Column], cells: list[str], line: Line,
+            ctx: TableContext) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    if len(cells) > len(columns) and any(cells[len(columns):]):
+        extra = [c for c in cells[len(columns):] if c]
+        raise ReadError(f"{len(extra)} more figure(s) than the {len(columns)} columns of "
+                        f"{table.title!r}: {extra}", file=ctx.file, line=line.number,
+                        page=line.page)
+    for column, cell in zip(columns, cells, strict=False):
+        try:
+            value = parse_amount(cell)
+        except ValueError:
+            raise ReadError(f"text {cell!r} where a figure belongs (column {column.label!r} "
+                            f"of {table.title!r})", file=ctx.file, line=line.number,
+                            page=line.page) from None
+        values[column.key] = value
+        if value is not None:
+            ctx.ledger.figure(line, cell.strip().replace(" ", ""))
+    if 0 < len([c for c in cells if c]) < len(columns) and len(cells) < len(columns):
+        note = "the export drops blank cells: values were assigned to columns from the left"
+        if note not in table.reader_notes:
+            table.reader_notes.append(note)
+    for column in columns[len(cells):]:
+        values.setdefault(column.key, None)
+    return values
+
+
+def _split_code(cells: list[str], table: Table) -> tuple[str | None, int]:
+    """Leading code cells → the joined code and how many cells it took.
+
+    Split 类/款/项 columns (``208 05 05``) are joined; a 款 or 项 printed
+    with its leading zero lost (``301 2``) is padded, with a reader note.
+    """
+    parts: list[str] = []
+    for cell in cells:
+        if not _CODE_PART.match(cell) or len(parts) == 3:
+            break
+        if parts and len(cell) > 2:
+            break
+        if not parts and len(cell) not in (3, 5, 7):
+            break
+        parts.append(cell)
+    if not parts:
+        return None, 0
+    head, rest = parts[0], parts[1:]
+    padded = [p.zfill(2) for p in rest]
+    if padded != rest:
+        table.reader_notes.append(
+            f"code part(s) {rest} printed without leading zero; read as {padded}")
+    return head + "".join(padded), len(parts)
+
+
+def _code_cells(cells: list[str], layout: _Layout, code: str | None) -> list[str]:
+    """The printed parts of a row's code, to account for their digits as a code."""
+    if code is None:
+        return []
+    if layout.positions is not None:
+        return [cells[i] for i, k in layout.label_positions.items()
+                if k == "code" and i < len(cells) and cells[i]]
+    parts: list[str] = []
+    for cell in (c for c in cells if c):
+        if len("".join(parts)) >= len(code) or not _CODE_PART.match(cell):
+            break
+        parts.append(cell)
+    return parts
+
+
+def _level(code: str | None) -> int | None:
+    return {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
+
+
+def _read_rows(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
+    for line in data:
+        cells = line.texts
+        if layout.positions is not None:
+            code_cells = [cells[i] for i, k in layout.label_positions.items()
+                          if k == "code" and i < len(cells) and cells[i]]
+            name = " ".join(cells[i] for i, k in layout.label_positions.items()
+                            if k == "name" and i < len(cells) and cells[i])
+            code, _ = _split_code(code_cells, table)
+            if code is None and code_cells:
+                name = " ".join([*code_cells, name]).strip()
+            value_cells = [cells[p] if p < len(cells) else "" for p in layout.positions]
+        else:
+            stripped = [c for c in cells if c] if _has_amount(line) else cells
+            stripped = [c for c in stripped if c != ""] or [""]
+            code, used = _split_code(stripped, table)
+            rest = stripped[used:]
+            name_parts = []
+            while rest and rest[0] and not is_amount(rest[0]):
+                name_parts.append(rest.pop(0))
+            name = " ".join(name_parts)
+            value_cells = rest
+        for part in _code_cells(cells, layout, code):
+            ctx.ledger.structural(line, part, "code")
+        for part in NUMBER_RE.findall(name):
+            ctx.ledger.structural(line, part, "label")
+        if code is None and not name and not any(value_cells):
+            continue
+        if (code is None and name and not any(value_cells) and table.rows
+                and squash(name) not in _TOTAL_NAMES and not table.rows[-1].is_total):
+            table.rows[-1].name += name  # a wrapped name cell
+            continue
+        values = _values(table, table.columns, value_cells, line, ctx)
+        is_total = code is None and squash(name) in _TOTAL_NAMES
+        table.rows.append(Row(name=name.strip(), values=values, source=line.ref(ctx.file),
+                              code=code, level=0 if is_total else _level(code),
+                              is_total=is_total))
+
+
+def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
+    by_side = {side: [c for c in table.columns if c.side == side] for side in ("收入", "支出")}
+    for line in data:
+        for side, name, cells in _sides_of(line, layout):
+            if not name and not any(cells):
+                continue
+            for part in NUMBER_RE.findall(name):
+                ctx.ledger.structural(line, part, "label")
+            values = _values(table, by_side[side], cells, line, ctx)
+            bare = strip_numbering(name)
+            code = functional_class_code(bare) if side == "支出" else None
+            table.rows.append(Row(name=bare, values=values, source=line.ref(ctx.file),
+                                  code=code, level=1 if code else None, side=side,
+                                  is_total="总计" in bare))
+
+
+def _sides_of(line: Line, layout: _Layout) -> list[tuple[str, str, list[str]]]:
+    """Split a two-sided row into (side, name, value cells) pieces."""
+    cells = line.texts
+    if layout.positions is not None:
+        label_positions = sorted(layout.label_positions)
+        pieces = []
+        for n, start in enumerate(label_positions):
+            end = label_positions[n + 1] if n + 1 < len(label_positions) else len(cells)
+            side = "收入" if n == 0 else "支出"
+            value_cells = [cells[p] for p in layout.positions if start < p < end and p < len(cells)]
+            name = cells[start] if start < len(cells) else ""
+            pieces.append((side, name, value_cells))
+        return pieces
+    pieces = []
+    current: tuple[str, str, list[str]] | None = None
+    for cell in (c for c in cells if c):
+        if is_amount(cell):
+            if current is None:
+                current = ("收入", "", [])
+                pieces.append(current)
+            current[2].append(cell)
+            continue
+        side = "收入" if not pieces and not _expenditure_name(cell) else "支出"
+        current = (side, cell, [])
+        pieces.append(current)
+    return pieces
+
+
+def _expenditure_name(name: str) -> bool:
+    bare = squash(strip_numbering(name))
+    return (functional_class_code(bare) is not None or "支出" in bare
+            or bare.startswith(("结转下年", "年末结转")))
+
+
+def _check_three_public(table: Table) -> None:
+    """Say so when the 三公 columns, as read, break the table's own identity."""
+    for row in table.rows:
+        for period in ("上年", "本年"):
+            values = {k.split(":", 1)[1]: v or Decimal(0) for k, v in row.values.items()
+                      if k.startswith(f"{period}:")}
+            if "合计" not in values:
+                continue
+            parts = sum((values.get(k, Decimal(0)) for k in
+                         ("因公出国(境)费", "公务用车购置及运行费", "公务接待费")), Decimal(0))
+            if values["合计"] != parts:
+                table.reader_notes.append(
+                    f"{period}: 合计 {values['合计']} ≠ 出国 + 公务用车 + 接待 = {parts} as read; "
+                    "check the column order of this export")

@@ -1,0 +1,237 @@
+"""What titles and headers mean: the aliases by which tables and columns are recognised.
+
+Titles and headers drift between regions and years (部门财务收支预算总表 /
+收支总表, 因公出国(境)费用 / 因公出国（境）费), so nothing downstream looks at
+a printed string: it looks at the :class:`~budgetgraph.model.TableKind` and the
+column keys resolved here. Adding a region's wording means adding an alias here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetgraph.model import TableKind
+
+_SPACES = re.compile(r"\s+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "：": ":"})
+
+
+def squash(text: str) -> str:
+    """Header text without spaces and with half-width brackets and quotes.
+
+    PDF exports split Chinese headers inside words (``上年 结转``,
+    ``预算 执行 率权 重``); Chinese has no word spaces, so removing them is safe.
+    """
+    return _SPACES.sub("", text.translate(_BRACKETS))
+
+
+# ---------------------------------------------------------------------------
+# Table titles. Order matters: the first rule whose words all appear wins, so
+# the more specific titles come first.
+# ---------------------------------------------------------------------------
+_TITLE_RULES: list[tuple[TableKind, tuple[str, ...]]] = [
+    (TableKind.PERFORMANCE, ("绩效目标",)),
+    (TableKind.THREE_PUBLIC, ("三公",)),
+    (TableKind.GENERAL_PUBLIC_BASIC, ("一般公共预算", "基本支出")),
+    (TableKind.GENERAL_PUBLIC_BASIC, ("基本支出", "经济分类")),
+    (TableKind.GOVERNMENT_FUND, ("政府性基金", "支出")),
+    (TableKind.STATE_CAPITAL, ("国有资本经营", "支出")),
+    (TableKind.FISCAL_SUMMARY, ("财政拨款收入支出",)),
+    (TableKind.FISCAL_SUMMARY, ("财政拨款收支",)),
+    (TableKind.FISCAL_GRANT_EXPENDITURE, ("财政拨款支出",)),
+    (TableKind.GENERAL_PUBLIC, ("一般公共预算", "支出")),
+    (TableKind.SUMMARY, ("收入支出",)),
+    (TableKind.SUMMARY, ("收支",)),
+    (TableKind.INCOME, ("收入",)),
+    (TableKind.EXPENDITURE, ("支出",)),
+]
+
+_TITLE_NUMBERING = re.compile(
+    r"^(?:部门公开表\s*\d+|表\s*\d+|\d+\s*[.．、]|[一二三四五六七八九十]+\s*[、.．])\s*"
+)
+_LEADER_DOTS = re.compile(r"(?:…|\.{3,}|·{3,}|-{3,})")
+
+
+def classify_title(text: str) -> TableKind | None:
+    """The table kind a line names, or None when it is not a table title.
+
+    A title ends in 表 (after an optional number such as ``部门公开表3``) and is
+    short; table-of-contents entries with leader dots are not titles.
+    """
+    if _LEADER_DOTS.search(text):
+        return None
+    title = squash(_TITLE_NUMBERING.sub("", text.strip().lstrip("-").strip()))
+    if not title.endswith("表") or len(title) > 40 or "。" in title:
+        return None
+    for kind, words in _TITLE_RULES:
+        if all(w in title for w in words):
+            return kind
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Column headers. Each alias maps to what the column means: a value column
+# (its canonical key), a label column (code, name), or a group header that
+# spans several columns and gives them a period or phase.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeaderTerm:
+    kind: str  # "value", "label", "group"
+    key: str
+    year_offset: int | None = None  # group: 0 for 本年/this year, -1 for 上年
+    phase: str | None = None  # "预算", "调整预算", "决算"
+
+
+_VALUE_ALIASES: dict[str, tuple[str, ...]] = {
+    "合计": ("合计", "总计"),
+    "小计": ("小计",),
+    "基本支出": ("基本支出", "其中:基本支出"),
+    "项目支出": ("项目支出",),
+    "事业单位经营支出": ("事业单位经营支出", "经营支出"),
+    "上缴上级支出": ("上缴上级支出",),
+    "对附属单位补助支出": ("对附属单位补助支出",),
+    "人员经费": ("人员经费", "人员经费支出"),
+    "公用经费": ("公用经费", "日常公用经费", "公用经费支出"),
+    "一般公共预算": ("一般公共预算",),
+    "政府性基金预算": ("政府性基金预算",),
+    "国有资本经营预算": ("国有资本经营预算",),
+    "上年结转": ("上年结转", "上年结转结余", "年初结转和结余"),
+    "财政拨款收入": ("财政拨款收入", "财政拨款"),
+    "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算财政拨款收入"),
+    "政府性基金预算拨款收入": ("政府性基金预算拨款收入", "政府性基金预算财政拨款收入"),
+    "国有资本经营预算拨款收入": ("国有资本经营预算拨款收入", "国有资本经营预算财政拨款收入"),
+    "财政专户管理资金收入": ("财政专户管理资金收入", "财政专户管理资金"),
+    "事业收入": ("事业收入",),
+    "上级补助收入": ("上级补助收入",),
+    "附属单位上缴收入": ("附属单位上缴收入",),
+    "事业单位经营收入": ("事业单位经营收入", "经营收入"),
+    "其他收入": ("其他收入",),
+    "单位资金": ("单位资金",),
+    "预算数": ("预算数", "预算金额", "金额"),
+    "年初预算数": ("年初预算数", "年初预算"),
+    "调整预算数": ("调整预算数", "调整预算"),
+    "全年预算数": ("全年预算数",),
+    "决算数": ("决算数",),
+    "上年决算数": ("上年决算数",),
+    "因公出国(境)费": ("因公出国(境)费用", "因公出国(境)费"),
+    "公务用车购置及运行费": ("公务用车购置及运行费", "公务用车购置及运行维护费"),
+    "公务用车购置费": ("公务用车购置费", "购置费"),
+    "公务用车运行费": ("公务用车运行费", "公务用车运行维护费", "运行费", "运行维护费"),
+    "公务接待费": ("公务接待费",),
+    "机关运行经费": ("机关运行经费预算数", "机关运行经费"),
+}
+
+_LABEL_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "类", "款", "项"),
+    "name": (
+        "科目名称", "功能分类科目名称", "经济分类科目名称", "项目(按功能分类)", "项目",
+        "预算单位", "单位名称", "单位", "部门预算经济分类科目", "支出功能分类科目",
+        "支出经济分类科目", "功能分类科目", "经济分类科目", "收入", "支出", "本年收入",
+        "本年支出", "财政拨款收入", "财政拨款支出", "行次",
+    ),
+}
+
+#: Group headers: they say which period or budget source the columns under them hold.
+_GROUP_PATTERNS: list[tuple[re.Pattern[str], HeaderTerm]] = [
+    (re.compile(r"上年预算数"), HeaderTerm("group", "上年", -1, "预算")),
+    (re.compile(r"上年决算数"), HeaderTerm("group", "上年", -1, "决算")),
+    (re.compile(r"\d{4}年(?:\"三公\")?(?:经费)?预算数"), HeaderTerm("group", "本年", 0, "预算")),
+    (re.compile(r"\d{4}年(?:\"三公\")?(?:经费)?决算数"), HeaderTerm("group", "本年", 0, "决算")),
+    (re.compile(r"本年预算数"), HeaderTerm("group", "本年", 0, "预算")),
+    (re.compile(r"\d{4}年基本支出"), HeaderTerm("group", "基本支出", 0, None)),
+    (re.compile(r"(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:基本)?支出"),
+     HeaderTerm("group", "fund", None, None)),
+    (re.compile(r"(?:收入|支出)预算|预算(?:收入|支出)"), HeaderTerm("group", "budget", None, None)),
+]
+
+
+def header_term(cell: str) -> HeaderTerm | None:
+    """What one header cell (already squashed) means, if anything we know."""
+    text = squash(cell).strip(":")
+    if not text:
+        return None
+    # a value alias that fills the whole cell wins over a group reading
+    for key, aliases in _VALUE_ALIASES.items():
+        if text in aliases:
+            return HeaderTerm("value", key)
+    if "机关运行经费" in text:  # "2024年机关运行经费预算数": a measure with a period
+        return HeaderTerm("value", "机关运行经费", 0, "预算")
+    for label, aliases in _LABEL_ALIASES.items():
+        if text in aliases:
+            return HeaderTerm("label", label)
+    for pattern, term in _GROUP_PATTERNS:
+        if pattern.fullmatch(text):
+            return term
+    if text.startswith("其中:"):
+        return header_term(text.removeprefix("其中:"))
+    return None
+
+
+def _scanner() -> re.Pattern[str]:
+    """One alternation of every header word, longest first, for reading-order scans."""
+    words: list[str] = []
+    for aliases in (*_VALUE_ALIASES.values(), *_LABEL_ALIASES.values()):
+        words.extend(aliases)
+    literal = sorted(set(words), key=len, reverse=True)
+    groups = [p.pattern for p, _ in _GROUP_PATTERNS]
+    return re.compile("|".join([r"\d{4}年机关运行经费预算数", *groups, *map(re.escape, literal)]))
+
+
+_SCANNER = _scanner()
+
+
+def scan_header(text: str) -> list[tuple[str, HeaderTerm]]:
+    """Header terms in reading order in a run of header text whose cells are lost.
+
+    Used where an export drops blank cells, so header cells cannot be matched to
+    data cells by position: the terms are found by longest match in the
+    squashed text instead.
+    """
+    found: list[tuple[str, HeaderTerm]] = []
+    for match in _SCANNER.finditer(squash(text)):
+        term = header_term(match.group())
+        if term is not None:
+            found.append((match.group(), term))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The 28 functional 类 of 2024 (table 1 lists them by name, without codes).
+# ---------------------------------------------------------------------------
+FUNCTIONAL_CLASSES: dict[str, str] = {
+    "一般公共服务支出": "201", "外交支出": "202", "国防支出": "203", "公共安全支出": "204",
+    "教育支出": "205", "科学技术支出": "206", "文化旅游体育与传媒支出": "207",
+    "社会保障和就业支出": "208", "卫生健康支出": "210", "节能环保支出": "211",
+    "城乡社区支出": "212", "农林水支出": "213", "交通运输支出": "214",
+    "资源勘探工业信息等支出": "215", "商业服务业等支出": "216", "金融支出": "217",
+    "援助其他地区支出": "219", "自然资源海洋气象等支出": "220", "住房保障支出": "221",
+    "粮油物资储备支出": "222", "国有资本经营预算支出": "223",
+    "灾害防治及应急管理支出": "224", "预备费": "227", "其他支出": "229",
+    "转移性支出": "230", "债务还本支出": "231", "债务付息支出": "232",
+    "债务发行费用支出": "233",
+}
+
+_ITEM_NUMBERING = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]\s*[、.．]?|[一二三四五六七八九十\d]+\s*[、.．])\s*"
+)
+
+
+def strip_numbering(name: str) -> str:
+    """``八. 社会保障和就业支出`` / ``(八) …`` / ``1. …`` → the bare name."""
+    return _ITEM_NUMBERING.sub("", name).strip()
+
+
+def functional_class_code(name: str) -> str | None:
+    """The 类 code of a table-1 row named by its class (no code is printed there)."""
+    return FUNCTIONAL_CLASSES.get(squash(strip_numbering(name)))
+
+
+#: Regions by GB/T 2260 code, for the names that begin departments' names. Partial:
+#: a region not listed leaves ``Disclosure.region_code`` empty, with a warning.
+REGIONS: dict[str, str] = {
+    "青海省": "630000", "海东市": "630200", "互助土族自治县": "630223", "互助县": "630223",
+    "上海市": "310000", "上海市普陀区": "310107", "普陀区": "310107",
+}
