@@ -69,7 +69,7 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
     doc.region, doc.region_code = _region(department, lines[: cover_end + 1])
     default_unit = None
     body = lines[cover_end + 1:]
-    toc_end = _table_of_contents(body, ledger)
+    toc_end, listed = _table_of_contents(body, ledger)
     regions = _regions(body[toc_end:], ledger, file, year, doc, default_unit)
     profile_lines = [line for r in regions if r.kind == "profile" for line in r.lines]
     doc.profile = _profile(profile_lines, ledger)
@@ -81,6 +81,11 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
     if not doc.tables:
         raise ReadError("no budget table found (收支总表, 支出总表 …): not a budget disclosure "
                         "or a truncated one", file=file)
+    found = {t.kind for t in doc.tables} | ({TableKind.PERFORMANCE} if doc.performance else set())
+    missing = [kind.value for kind in listed if kind not in found]
+    if missing:
+        raise ReadError(f"truncated or unreadable: the table of contents lists "
+                        f"{', '.join(missing)}, but no such table follows", file=file)
     _check_complete(doc)
     doc.coverage = ledger.coverage()
     return doc
@@ -149,12 +154,16 @@ def _region(department: str, cover: list[Line]) -> tuple[str | None, str | None]
 # ---------------------------------------------------------------------------
 
 
-def _table_of_contents(body: list[Line], ledger: Ledger) -> int:
-    """Index of the first line after the table of contents (0 when there is none)."""
+def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[TableKind]]:
+    """Where the table of contents ends, and the tables it lists.
+
+    The list is checked against the tables found, which is how a truncated
+    document (or a table this reader fails to recognise) is caught.
+    """
     start = next((i for i, line in enumerate(body[:40]) if squash(line.text) in ("目录",)
                   or (squash(line.text).startswith("目录") and len(squash(line.text)) < 6)), None)
     if start is None:
-        return 0
+        return 0, []
     entries = [i for i in range(start + 1, len(body)) if body[i].text.strip()]
     first = squash(body[entries[0]].text) if entries else ""
     end = next((i for i in entries[1:] if squash(body[i].text) == first), None)
@@ -163,9 +172,14 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> int:
         while end < len(body) and (not body[end].text.strip() or _LEADER_DOTS.search(body[end].text)
                                    or PAGE_MARKER_RE.match(body[end].text)):
             end += 1
+    listed: list[TableKind] = []
     for line in body[start:end]:
         _structural(ledger, line, "table of contents")
-    return end
+        entry = _LEADER_DOTS.split(line.text)[0].strip()
+        kind = classify_title(entry)
+        if kind is not None and kind not in listed:
+            listed.append(kind)
+    return end, listed
 
 
 def _heading(line: Line) -> str | None:
@@ -204,6 +218,10 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
     while index < len(body):
         line = body[index]
         kind = _is_title(body, index)
+        if kind is None and _looks_like_title(body, index):
+            raise ReadError(f"unknown table {line.text.strip()!r}: not one of the tables this "
+                            f"reader knows ({', '.join(k.value for k in TableKind)})",
+                            file=file, line=line.number, page=line.page)
         if kind is not None:
             end = _table_end(body, index, kind)
             if kind is TableKind.PERFORMANCE:
@@ -224,6 +242,15 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
     return regions
 
 
+def _looks_like_title(lines: list[Line], index: int) -> bool:
+    """A short line ending in 表 with a unit line under it: a table, known or not."""
+    text = squash(_LEADER_DOTS.split(lines[index].text)[0])
+    if not text.endswith("表") or len(text) > 40 or "。" in text or "，" in text:
+        return False
+    following = [line for line in lines[index + 1: index + 8] if line.text.strip()][:3]
+    return any(re.search(r"单位\s*[:：]\s*(万元|元)", line.text) for line in following)
+
+
 def _table_end(body: list[Line], start: int, kind: TableKind) -> int:
     """The first line after the table: the next title or heading, or a paragraph of prose."""
     for index in range(start + 1, len(body)):
@@ -232,7 +259,8 @@ def _table_end(body: list[Line], start: int, kind: TableKind) -> int:
         if next_kind is not None and not (kind is TableKind.PERFORMANCE
                                           and next_kind is TableKind.PERFORMANCE):
             return index
-        if next_kind is None and (_heading(line) or _PART_RE.match(squash(line.text))):
+        if next_kind is None and (_heading(line) or _PART_RE.match(squash(line.text))
+                                  or _looks_like_title(body, index)):
             return index
     return len(body)
 
