@@ -167,6 +167,10 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[Tabl
     entries = [i for i in range(start + 1, len(body)) if body[i].text.strip()]
     first = squash(body[entries[0]].text) if entries else ""
     end = next((i for i in entries[1:] if squash(body[i].text) == first), None)
+    page = body[start].page
+    if end is None and page is not None:  # a paged document: the contents page
+        end = next((i for i in range(start, len(body)) if body[i].page != page
+                    and not PAGE_MARKER_RE.match(body[i].text)), len(body))
     if end is None:  # entries with leader dots, up to the first line without
         end = start + 1
         while end < len(body) and (not body[end].text.strip() or _LEADER_DOTS.search(body[end].text)
@@ -193,7 +197,8 @@ def _heading(line: Line) -> str | None:
         return "profile"
     if any(w in text for w in _NARRATIVE_WORDS):
         return "narrative"
-    if _PART_RE.match(text) and any(w in text for w in _TABLE_PART_WORDS):
+    if (_PART_RE.match(text) and any(w in text for w in _TABLE_PART_WORDS)) \
+            or re.search(r"(部门|单位)(预算|决算)表$", text):
         return "tables"
     return None
 
@@ -218,7 +223,7 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
     while index < len(body):
         line = body[index]
         kind = _is_title(body, index)
-        if kind is None and _looks_like_title(body, index):
+        if kind is None and _heading(line) is None and _looks_like_title(body, index):
             raise ReadError(f"unknown table {line.text.strip()!r}: not one of the tables this "
                             f"reader knows ({', '.join(k.value for k in TableKind)})",
                             file=file, line=line.number, page=line.page)

@@ -134,18 +134,19 @@ class Ledger:
     _tokens: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     _state: dict[tuple[int, int], str] = field(default_factory=dict)
     _reasons: dict[tuple[int, int], str] = field(default_factory=dict)
-    _position: dict[int, int] = field(default_factory=dict)
+    _position: dict[tuple[int | None, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for index, line in enumerate(self.lines):
-            self._position[id(line)] = index
+            self._position[(line.page, line.number)] = index
             found = [(m.start(), m.group()) for m in NUMBER_RE.finditer(line.text)]
             if found:
                 self._tokens[index] = found
 
     def _index(self, line: Line) -> int:
-        # by identity: two lines with the same text are still two places in the source
-        return self._position[id(line)]
+        # by place, not by text: two lines with the same text are two places in the
+        # source, and a reader may hand back a rewritten copy of a line
+        return self._position[(line.page, line.number)]
 
     def _mark(self, line: Line, number_text: str, state: str, *, reason: str = "") -> bool:
         """Mark the first open token of ``line`` equal to ``number_text``."""

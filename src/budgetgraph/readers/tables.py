@@ -25,6 +25,7 @@ from budgetgraph.model import AmountUnit, Column, Note, Phase, Row, Table, Table
 from budgetgraph.readers.lines import (
     NUMBER_RE,
     PAGE_MARKER_RE,
+    Cell,
     Ledger,
     Line,
     is_amount,
@@ -108,6 +109,8 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
         unit = ctx.default_unit
     for line in header:
         _structural_numbers(ledger, line, "table header")
+    if _has_geometry(header, data):
+        header, data = _slotted(header, data, two_sided=kind in TWO_SIDED)
     layout = _layout(kind, header, data, ctx)
     table = Table(kind=kind, title=title.text.strip(), unit=unit, columns=layout.columns,
                   rows=[], source=title.ref(ctx.file), notes=notes)
@@ -173,6 +176,70 @@ def _structural_numbers(ledger: Ledger, line: Line, kind: str) -> None:
 # ---------------------------------------------------------------------------
 # Columns
 # ---------------------------------------------------------------------------
+
+
+def _has_geometry(header: list[Line], data: list[Line]) -> bool:
+    """Cells carry x positions (a PDF): columns can be matched by position on the page."""
+    cells = [c for line in header + data for c in line.cells if c.text]
+    return bool(header) and bool(cells) and all(c.x0 is not None for c in cells)
+
+
+def _overlap(a: Cell, b: Cell) -> float:
+    assert a.x0 is not None and a.x1 is not None and b.x0 is not None and b.x1 is not None
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
+def _slotted(header: list[Line], data: list[Line], *,
+             two_sided: bool) -> tuple[list[Line], list[Line]]:
+    """Rewrite PDF lines so that cell *i* of every line is column slot *i*.
+
+    The slots are the header's leaf cells (those with no header cell under
+    them), left to right. A wide group header goes to the first slot it
+    spans, as a tab export would print it; a data cell goes to the slot it
+    overlaps most. After this the table reads like an export that keeps its
+    blank cells, by position.
+    """
+    cells = [(i, c) for i, line in enumerate(header) for c in line.cells if c.text]
+    for i, cell in list(cells):
+        below = [d for j, d in cells if j > i and _overlap(cell, d) > 0]
+        if len(below) == 1 and header_term(cell.text) is None \
+                and header_term(below[0].text) is None \
+                and header_term(cell.text + below[0].text) is not None:
+            # one header word broken over two lines ("因公出国" / "(境)费")
+            joined = Cell(cell.text + below[0].text, below[0].x0, below[0].x1)
+            cells = [(j, joined if d is below[0] else d) for j, d in cells]
+    # only words that name a column can be leaves: group headings and the
+    # headings over the halves of a two-sided table span columns
+    named = [(i, c) for i, c in cells if _leaf_term(c.text) is not None
+             and not (two_sided and squash(c.text) in _SIDE_HEADINGS)]
+    leaves = [c for i, c in named if not any(j > i and _overlap(c, d) > 0 for j, d in named)]
+    slots = sorted(leaves, key=lambda c: c.x0 or 0.0)
+
+    def best(cell: Cell, *, first: bool) -> int | None:
+        overlaps = [(_overlap(cell, slot), n) for n, slot in enumerate(slots)]
+        touching = [n for o, n in overlaps if o > 0]
+        if first and touching:
+            return touching[0]
+        score, index = max(overlaps)
+        if score > 0:
+            return index
+        centre = ((cell.x0 or 0.0) + (cell.x1 or 0.0)) / 2
+        return min(range(len(slots)), key=lambda n: abs(
+            ((slots[n].x0 or 0.0) + (slots[n].x1 or 0.0)) / 2 - centre)) if slots else None
+
+    def rewrite(line: Line, *, is_header: bool) -> Line:
+        texts = [""] * len(slots)
+        for cell in line.cells:
+            if not cell.text or (not is_header and squash(cell.text) in ("类", "款", "项")):
+                continue
+            index = best(cell, first=is_header)
+            if index is not None:
+                texts[index] = f"{texts[index]} {cell.text}".strip() if texts[index] else cell.text
+        slotted = [Cell(t, s.x0, s.x1) for t, s in zip(texts, slots, strict=True)]
+        return Line(line.number, "\t".join(texts), slotted, line.page)
+
+    return ([rewrite(line, is_header=True) for line in header],
+            [rewrite(line, is_header=False) for line in data])
 
 
 def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext) -> _Layout:
