@@ -34,6 +34,7 @@ _OWNER_RE = re.compile(
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _ENUM_RE = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
+_TABLE_NUMBER_RE = re.compile(r"^(?:部门|单位)?公开表\d+$|^表\d+$")
 _LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
 
 _PROFILE_WORDS = ("部门概况", "单位概况", "主要职能", "机构设置", "单位构成")
@@ -234,9 +235,13 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
                     body[index:end], ledger, file,
                     unit=_first_unit(body[index:end]) or AmountUnit.WAN_YUAN)
             else:
-                context = TableContext(file, ledger, year, default_unit)
+                context = TableContext(file, ledger, year, default_unit, doc.phase)
                 doc.tables.append(read_table(kind, line, body[index + 1:end], context))
             index = end
+            continue
+        if _TABLE_NUMBER_RE.match(squash(line.text)):  # 部门公开表1 above a title
+            _structural(ledger, line, "table number")
+            index += 1
             continue
         heading = _heading(line)
         if heading is not None:

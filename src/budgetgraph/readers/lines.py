@@ -45,7 +45,7 @@ def parse_amount(cell: str) -> Decimal | None:
 
     Raises ValueError for text that is not an amount, so the caller can report it.
     """
-    text = cell.strip().replace(" ", "")
+    text = cell.strip()
     if text in ("", "-", "—", "－"):
         return None
     if not AMOUNT_RE.match(text):
@@ -57,7 +57,7 @@ def parse_amount(cell: str) -> Decimal | None:
 
 
 def is_amount(cell: str) -> bool:
-    return bool(AMOUNT_RE.match(cell.strip().replace(" ", "")))
+    return bool(AMOUNT_RE.match(cell.strip()))
 
 
 @dataclass(frozen=True)

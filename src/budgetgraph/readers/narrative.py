@@ -14,7 +14,8 @@ a figure's :class:`~budgetgraph.model.SourceRef` is the line where the number
 itself is printed. Paragraphs are then read token by token, left to right: the
 words just before a number (its *label*) say what it is, the words just after
 (its *unit*) say what kind of number it is. What the words mean is data: the
-tables :data:`TOPICS`, :data:`UNITS`, :data:`NONE_TOPICS` and the regular
+tables :data:`TOPICS`, :data:`EXPLANATION_TOPICS`, :data:`UNITS`,
+:data:`NONE_TOPICS` and the regular
 expressions below, so another region's wording is a new row, not new code.
 """
 
@@ -214,7 +215,7 @@ _NOUN_AFTER_RE = re.compile(r"^[" + _CJK + r"]{0,6}?(?:单位|机关|项目|企�
 _LABEL_LEAD_RE = re.compile(
     r"^[\s\d.、．“”\"'（）()：:，,]*(?:其中|主要包括|包括|分别为|分别是|即|含)?[\s：:，,“”]*"
 )
-_LABEL_YEAR_RE = re.compile(r"截至[^，；。]*?(?:底|末|日)|\d{4}年度?|（[^（）]*）|\([^()]*\)")
+_LABEL_YEAR_RE = re.compile(r"截至[^，；。]*?(?:底|末|日)|\d{4}年度?")
 _LABEL_TAIL_RE = re.compile(r"(?:约|共|合计|总计|共计)?(?:为|是|达到?|计)?的?$")
 
 
@@ -308,7 +309,7 @@ def _label_start(text: str, offset: int, floor: int) -> int:
 
 
 def _clean_label(label: str) -> str:
-    """The name in a label: without list numbers, 其中, years, asides and 为/的."""
+    """The name in a label: without list numbers, 其中, years, 截至… and 为/的."""
     text = _LABEL_YEAR_RE.sub("", label)
     text = _LABEL_LEAD_RE.sub("", text).strip().strip("“”\"")
     return _LABEL_TAIL_RE.sub("", text).strip()

@@ -47,6 +47,8 @@ _CODE_PART = re.compile(r"^\d{1,7}$")
 _TOTAL_NAMES = ("合计", "总计")
 
 _THREE_PUBLIC_CHILD = {"小计": "公务用车购置及运行费"}
+_THREE_PUBLIC_KEYS = ("合计", "因公出国(境)费", "公务用车购置及运行费", "小计", "公务用车购置费",
+                      "公务用车运行费", "公务接待费", "机关运行经费", "预算数", "决算数")
 #: Headings over the halves of a two-sided table, not value columns there.
 _SIDE_HEADINGS = ("财政拨款收入", "财政拨款支出", "本年收入", "本年支出", "收入", "支出")
 
@@ -59,6 +61,8 @@ class TableContext:
     ledger: Ledger
     year: int
     default_unit: AmountUnit | None = None
+    #: the phase of a column whose header names none: 决算 in final accounts
+    phase: Phase = Phase.BUDGET
 
 
 @dataclass
@@ -109,6 +113,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
         unit = ctx.default_unit
     for line in header:
         _structural_numbers(ledger, line, "table header")
+    _lift_header_words(header, data)
     if _has_geometry(header, data):
         header, data = _slotted(header, data, two_sided=kind in TWO_SIDED)
     layout = _layout(kind, header, data, ctx)
@@ -178,6 +183,22 @@ def _structural_numbers(ledger: Ledger, line: Line, kind: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _is_label(text: str) -> bool:
+    term = _leaf_term(text)
+    return term is not None and term.kind == "label"
+
+
+def _lift_header_words(header: list[Line], data: list[Line]) -> None:
+    """Move header words printed in a data line (类 款 项 beside 合计) into the header."""
+    for index, line in enumerate(data[:2]):
+        words = [c for c in line.cells if squash(c.text) in ("类", "款", "项")]
+        if not words:
+            continue
+        rest = [c for c in line.cells if c not in words]
+        header.append(Line(line.number, "\t".join(c.text for c in words), words, line.page))
+        data[index] = Line(line.number, "\t".join(c.text for c in rest), rest, line.page)
+
+
 def _has_geometry(header: list[Line], data: list[Line]) -> bool:
     """Cells carry x positions (a PDF): columns can be matched by position on the page."""
     cells = [c for line in header + data for c in line.cells if c.text]
@@ -214,18 +235,33 @@ def _slotted(header: list[Line], data: list[Line], *,
              and not (two_sided and squash(c.text) in _SIDE_HEADINGS)]
     leaves = [c for i, c in named if not any(j > i and _overlap(c, d) > 0 for j, d in named)]
     slots = sorted(leaves, key=lambda c: c.x0 or 0.0)
+    parents = _phase_parents(named, slots)
 
-    def best(cell: Cell, *, first: bool) -> int | None:
-        overlaps = [(_overlap(cell, slot), n) for n, slot in enumerate(slots)]
-        touching = [n for o, n in overlaps if o > 0]
-        if first and touching:
-            return touching[0]
-        score, index = max(overlaps)
+    labels = [n for n, slot in enumerate(slots) if _is_label(slot.text)]
+    names = [n for n in labels if (_leaf_term(slots[n].text) or HeaderTerm("", "")).key == "name"]
+    values = [n for n in range(len(slots)) if n not in labels]
+
+    def centre(cell: Cell) -> float:
+        return ((cell.x0 or 0.0) + (cell.x1 or 0.0)) / 2
+
+    def pick(cell: Cell, candidates: list[int]) -> int:
+        """The candidate slot the cell overlaps most, else the one nearest its centre."""
+        score, index = max((_overlap(cell, slots[n]), n) for n in candidates)
         if score > 0:
             return index
-        centre = ((cell.x0 or 0.0) + (cell.x1 or 0.0)) / 2
-        return min(range(len(slots)), key=lambda n: abs(
-            ((slots[n].x0 or 0.0) + (slots[n].x1 or 0.0)) / 2 - centre)) if slots else None
+        return min(candidates, key=lambda n: abs(centre(slots[n]) - centre(cell)))
+
+    def best(cell: Cell, *, first: bool) -> int | None:
+        if not slots:
+            return None
+        if first:  # a header cell: the first slot it spans, as a tab export prints it
+            touching = [n for n in range(len(slots)) if _overlap(cell, slots[n]) > 0]
+            return touching[0] if touching else None
+        if _CODE_PART.match(cell.text):  # a code, or an unseparated amount such as 0
+            return pick(cell, list(range(len(slots))))
+        if not is_amount(cell.text):  # a name: name slots first, then any label slot
+            return pick(cell, names or labels or values)
+        return pick(cell, values or labels)
 
     def rewrite(line: Line, *, is_header: bool) -> Line:
         texts = [""] * len(slots)
@@ -238,8 +274,41 @@ def _slotted(header: list[Line], data: list[Line], *,
         slotted = [Cell(t, s.x0, s.x1) for t, s in zip(texts, slots, strict=True)]
         return Line(line.number, "\t".join(texts), slotted, line.page)
 
-    return ([rewrite(line, is_header=True) for line in header],
-            [rewrite(line, is_header=False) for line in data])
+    new_header = [rewrite(line, is_header=True) for line in header]
+    if any(parents):  # just above the phase leaves: what each of them measures
+        leaf_line = new_header[-1]
+        new_header.insert(len(new_header) - 1, Line(
+            leaf_line.number, "\t".join(parents),
+            [Cell(t, s.x0, s.x1) for t, s in zip(parents, slots, strict=True)], leaf_line.page))
+    return new_header, [rewrite(line, is_header=False) for line in data]
+
+
+def _phase_parents(named: list[tuple[int, Cell]], slots: list[Cell]) -> list[str]:
+    """For each slot that is a phase leaf (预算数, 决算数), the measure it belongs to.
+
+    A PDF gives each header cell's text extent, not its box: a measure printed
+    centred over its 预算数 | 决算数 pair may overlap only one of them. The
+    measure whose centre is nearest the leaf's is its parent.
+    """
+    def centre(cell: Cell) -> float:
+        return ((cell.x0 or 0.0) + (cell.x1 or 0.0)) / 2
+
+    def is_measure(cell: Cell) -> bool:
+        term = _leaf_term(cell.text)
+        return (term is not None and term.kind == "value" and term.key not in _PHASE_LEAVES
+                and term.key not in _SIDE_HEADINGS)
+
+    measures = [(i, c) for i, c in named if is_measure(c)]
+    leaves = [c for i, c in measures
+              if not any(j > i and _overlap(c, d) > 0 for j, d in measures)]
+    parents = []
+    for slot in slots:
+        term = _leaf_term(slot.text)
+        if leaves and term is not None and term.key in _PHASE_LEAVES:
+            parents.append(min(leaves, key=lambda c: abs(centre(c) - centre(slot))).text)
+        else:
+            parents.append("")
+    return parents
 
 
 def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext) -> _Layout:
@@ -259,16 +328,14 @@ def _positional(header: list[Line], data: list[Line]) -> bool:
 def _column(kind: TableKind, term: HeaderTerm, label: str, group: HeaderTerm | None,
             ctx: TableContext, side: str | None = None) -> Column:
     key = term.key
-    phase = Phase.BUDGET
+    phase = ctx.phase
     year = ctx.year
     if group is not None and group.phase:
         phase = Phase(group.phase)
     if term.phase:
         phase = Phase(term.phase)
-    if key in ("决算数",):
-        phase = Phase.FINAL
-    elif key in ("调整预算数",):
-        phase = Phase.ADJUSTED
+    if key in _PHASE_LEAVES:
+        phase = _PHASE_LEAVES[key]
     offset = group.year_offset if group is not None else None
     if offset is not None:
         year = ctx.year + offset
@@ -277,9 +344,17 @@ def _column(kind: TableKind, term: HeaderTerm, label: str, group: HeaderTerm | N
     if kind is TableKind.THREE_PUBLIC:
         key = _THREE_PUBLIC_CHILD.get(key, key)
         key = f"{'上年' if offset == -1 else '本年'}:{key}"
+        if phase is not Phase.BUDGET:  # 决算 prints 预算数 and 决算数 side by side
+            key = f"{key}:{phase.value}"
     elif key == "小计":
         key = "合计"
     return Column(key=key, label=label, phase=phase, year=year, side=side)
+
+
+#: Leaf headers that say only which phase a figure is; what it measures is the
+#: header cell above them (三公 决算: 合计 over 预算数 | 决算数).
+_PHASE_LEAVES = {"预算数": Phase.BUDGET, "决算数": Phase.FINAL, "年初预算数": Phase.BUDGET,
+                 "调整预算数": Phase.ADJUSTED, "全年预算数": Phase.ADJUSTED}
 
 
 def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) -> _Layout:
@@ -299,18 +374,40 @@ def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) 
                 current = term if spans else None
             if spans and current is not None:
                 groups[index] = current
+    # a measure over phase leaves spans to the next non-empty cell of its line too
+    parents: list[list[tuple[int, str, HeaderTerm] | None]] = []
+    for row, line in enumerate(header):
+        current_parent: tuple[int, str, HeaderTerm] | None = None
+        spans_line: list[tuple[int, str, HeaderTerm] | None] = []
+        for cell in line.texts:
+            if cell:
+                term = _leaf_term(cell)
+                current_parent = (row, cell, term) if term and term.kind == "value" else None
+            spans_line.append(current_parent)
+        parents.append(spans_line)
     sides = _sides_by_position(header) if kind in TWO_SIDED else {}
     for index in range(width):
-        stack = [line.texts[index] for line in header if line.texts[index]]
-        leaf = next((c for c in reversed(stack) if _leaf_term(c)), None)
-        if leaf is None:
+        rows = [r for r, line in enumerate(header) if line.texts[index]]
+        stack = [header[r].texts[index] for r in rows]
+        leaf_row = next((r for r in reversed(rows) if _leaf_term(header[r].texts[index])), None)
+        if leaf_row is None:
             continue
+        leaf = header[leaf_row].texts[index]
         term = _leaf_term(leaf)
         assert term is not None
         if term.kind == "label":
             labels[index] = term.key
             continue
+        if kind is TableKind.THREE_PUBLIC and term.key not in _THREE_PUBLIC_KEYS:
+            continue  # a stray word of the title block (财政拨款…)
         label = " / ".join(stack)
+        if kind not in TWO_SIDED and term.key in _PHASE_LEAVES and len(header) > 1:
+            above = [parents[r][index] for r in range(leaf_row)]
+            parent = next((p for p in reversed(above) if p is not None), None)
+            if parent is not None:
+                phase = _PHASE_LEAVES[term.key]
+                term = HeaderTerm("value", parent[2].key, term.year_offset, phase.value)
+                label = f"{parent[1]} / {leaf}"
         columns.append(_column(kind, term, label, groups[index], ctx, sides.get(index)))
         positions.append(index)
     return _Layout(columns, positions, labels)
@@ -415,7 +512,7 @@ def _values(table: Table, columns: list[Column], cells: list[str], line: Line,
                             page=line.page) from None
         values[column.key] = value
         if value is not None:
-            ctx.ledger.figure(line, cell.strip().replace(" ", ""))
+            ctx.ledger.figure(line, cell.strip())
     if 0 < len([c for c in cells if c]) < len(columns) and len(cells) < len(columns):
         note = "the export drops blank cells: values were assigned to columns from the left"
         if note not in table.reader_notes:
@@ -456,7 +553,7 @@ def _code_cells(cells: list[str], layout: _Layout, code: str | None) -> list[str
         return []
     if layout.positions is not None:
         return [cells[i] for i, k in layout.label_positions.items()
-                if k == "code" and i < len(cells) and cells[i]]
+                if k == "code" and i < len(cells) and cells[i] and cells[i] in code]
     parts: list[str] = []
     for cell in (c for c in cells if c):
         if len("".join(parts)) >= len(code) or not _CODE_PART.match(cell):
@@ -469,18 +566,49 @@ def _level(code: str | None) -> int | None:
     return {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
 
 
+def _halves(layout: _Layout) -> list[tuple[list[int], list[int]]]:
+    """(label positions, value-column indexes) of each table printed side by side.
+
+    Most tables have one half. The 决算 基本支出 table prints two (经济分类 …
+    决算数 | 经济分类 … 决算数): a new half starts where a code or name label
+    follows a value column.
+    """
+    assert layout.positions is not None
+    marks = sorted([(p, "label", k) for p, k in layout.label_positions.items()]
+                   + [(p, "value", str(i)) for i, p in enumerate(layout.positions)])
+    halves: list[tuple[list[int], list[int]]] = [([], [])]
+    for position, what, key in marks:
+        if what == "label":
+            if halves[-1][1]:
+                halves.append(([], []))
+            halves[-1][0].append(position)
+        else:
+            halves[-1][1].append(int(key))
+    return [h for h in halves if h[0] or h[1]]
+
+
 def _read_rows(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
+    halves = _halves(layout) if layout.positions is not None else []
+    if len(halves) > 1:  # the same columns printed twice: keep one set
+        first = {table.columns[i].key for i in halves[0][1]}
+        table.columns = [c for i, c in enumerate(table.columns) if i in halves[0][1]
+                         or c.key not in first]
     for line in data:
         cells = line.texts
+        pieces: list[tuple[str | None, str, list[str], list[Column]]] = []
         if layout.positions is not None:
-            code_cells = [cells[i] for i, k in layout.label_positions.items()
-                          if k == "code" and i < len(cells) and cells[i]]
-            name = " ".join(cells[i] for i, k in layout.label_positions.items()
-                            if k == "name" and i < len(cells) and cells[i])
-            code, _ = _split_code(code_cells, table)
-            if code is None and code_cells:
-                name = " ".join([*code_cells, name]).strip()
-            value_cells = [cells[p] if p < len(cells) else "" for p in layout.positions]
+            for labels, value_indexes in halves:
+                code_cells = [cells[i] for i in labels if layout.label_positions[i] == "code"
+                              and i < len(cells) and cells[i]]
+                name = " ".join(cells[i] for i in labels if layout.label_positions[i] == "name"
+                                and i < len(cells) and cells[i])
+                code, _ = _split_code(code_cells, table)
+                if code is None and code_cells:
+                    name = " ".join([*code_cells, name]).strip()
+                positions = [layout.positions[i] for i in value_indexes]
+                value_cells = [cells[p] if p < len(cells) else "" for p in positions]
+                columns = [layout.columns[i] for i in value_indexes]
+                pieces.append((code, name, value_cells, columns))
         else:
             stripped = [c for c in cells if c] if _has_amount(line) else cells
             stripped = [c for c in stripped if c != ""] or [""]
@@ -489,23 +617,28 @@ def _read_rows(table: Table, layout: _Layout, data: list[Line], ctx: TableContex
             name_parts = []
             while rest and rest[0] and not is_amount(rest[0]):
                 name_parts.append(rest.pop(0))
-            name = " ".join(name_parts)
-            value_cells = rest
-        for part in _code_cells(cells, layout, code):
-            ctx.ledger.structural(line, part, "code")
-        for part in NUMBER_RE.findall(name):
-            ctx.ledger.structural(line, part, "label")
-        if code is None and not name and not any(value_cells):
-            continue
-        if (code is None and name and not any(value_cells) and table.rows
-                and squash(name) not in _TOTAL_NAMES and not table.rows[-1].is_total):
-            table.rows[-1].name += name  # a wrapped name cell
-            continue
-        values = _values(table, table.columns, value_cells, line, ctx)
-        is_total = code is None and squash(name) in _TOTAL_NAMES
-        table.rows.append(Row(name=name.strip(), values=values, source=line.ref(ctx.file),
-                              code=code, level=0 if is_total else _level(code),
-                              is_total=is_total))
+            pieces.append((code, " ".join(name_parts), rest, table.columns))
+        for code, name, value_cells, columns in pieces:
+            _read_row(table, line, code, name, value_cells, columns, layout, ctx)
+
+
+def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells: list[str],
+              columns: list[Column], layout: _Layout, ctx: TableContext) -> None:
+    for part in _code_cells(line.texts, layout, code):
+        ctx.ledger.structural(line, part, "code")
+    for part in NUMBER_RE.findall(name):
+        ctx.ledger.structural(line, part, "label")
+    if code is None and not name and not any(value_cells):
+        return
+    if (code is None and name and not any(value_cells) and table.rows
+            and squash(name) not in _TOTAL_NAMES and not table.rows[-1].is_total):
+        table.rows[-1].name += name  # a wrapped name cell
+        return
+    values = _values(table, columns, value_cells, line, ctx)
+    is_total = code is None and squash(name) in _TOTAL_NAMES
+    table.rows.append(Row(name=name.strip(), values=values, source=line.ref(ctx.file),
+                          code=code, level=0 if is_total else _level(code),
+                          is_total=is_total))
 
 
 def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
