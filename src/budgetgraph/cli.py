@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.rdf.serialize import RdfFormat
+from budgetgraph.rdf.uris import DEFAULT_BASE
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -22,6 +24,52 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         doc = read(path)
         print(to_json(doc) if args.json else summary(doc))
     return 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from budgetgraph.rdf.convert import convert
+    from budgetgraph.rdf.serialize import serialize
+    from budgetgraph.readers import read
+
+    fmt = _FORMATS[args.format]
+    dataset = convert([read(path) for path in args.files], base=args.base)
+    text = serialize(dataset, fmt)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output} ({fmt.media_type})", file=sys.stderr)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from budgetgraph.validate import run_validate
+
+    return run_validate(list(args.files), args.report)
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from budgetgraph.pipeline import load
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    result = load(args.files, args.store, base=args.base, force=args.force, say=say)
+    total = sum(quads for _, _, quads in result.documents)
+    say(f"store {args.store}: {len(result.documents)} document(s), {total} quads, "
+        f"{result.reference_quads} quads of ontology and code lists")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from budgetgraph.web.serve import serve
+
+    serve(args.store, host=args.host, port=args.port, base=args.base, workers=args.workers)
+    return 0
+
+
+_FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.NTRIPLES, "nquads": RdfFormat.NQUADS,
+            "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSONLD}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +84,45 @@ def _parser() -> argparse.ArgumentParser:
                        help="a disclosure: PDF or text export (UTF-8 or GBK)")
     parse.add_argument("--json", action="store_true", help="dump the whole model as JSON")
     parse.set_defaults(run=_cmd_parse)
+
+    files = {"nargs": "+", "type": Path, "metavar": "FILE"}
+    base = {"default": DEFAULT_BASE, "metavar": "IRI",
+            "help": f"base IRI of every minted IRI (default {DEFAULT_BASE})"}
+
+    convert = commands.add_parser("convert", help="documents → RDF")
+    convert.add_argument("files", help="disclosures: PDF or text export", **files)
+    convert.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    convert.add_argument("--format", choices=sorted(_FORMATS), default="turtle",
+                         help="turtle and nt merge the named graphs; nquads, trig and "
+                              "jsonld keep one graph per document (default turtle)")
+    convert.add_argument("--base", **base)
+    convert.set_defaults(run=_cmd_convert)
+
+    validate = commands.add_parser(
+        "validate", help="check every identity the tables must satisfy (SHACL)")
+    validate.add_argument("files", help="disclosures or RDF files (.ttl .nt .nq .trig .jsonld)",
+                          **files)
+    validate.add_argument("--report", type=Path, metavar="FILE",
+                          help="also write the SHACL validation report graph (Turtle)")
+    validate.set_defaults(run=_cmd_validate)
+
+    load = commands.add_parser(
+        "load", help="read, convert, validate and load documents into the store")
+    load.add_argument("files", help="disclosures: PDF or text export", **files)
+    load.add_argument("--store", type=Path, required=True, metavar="DIR",
+                      help="the on-disk store (created if missing)")
+    load.add_argument("--force", action="store_true",
+                      help="load documents even when they have violations")
+    load.add_argument("--base", **base)
+    load.set_defaults(run=_cmd_load)
+
+    serve = commands.add_parser("serve", help="serve the store: /sparql and the URIs")
+    serve.add_argument("--store", type=Path, required=True, metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--base", **base)
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    serve.set_defaults(run=_cmd_serve)
     return parser
 
 
