@@ -1,0 +1,522 @@
+"""The embedded on-disk quad store: the only module that imports pyoxigraph.
+
+Every other stage sees plain Python values (:class:`Term`, :class:`GraphInfo`,
+:class:`QueryOutcome`, media-type strings), so the engine can be swapped or
+upgraded in one place.
+
+Three facts about pyoxigraph 0.5 shape this module (see ``docs/server.md``):
+
+* ``Store.update`` is the only Python call that runs several changes in one
+  RocksDB transaction, so :func:`load_graph` replaces a document's graph with a
+  single ``DROP SILENT GRAPH …; INSERT DATA { GRAPH … }`` request: a failed or
+  killed load leaves the previous graph untouched (measured: killing the writer
+  at any point leaves the old graph; ``remove_graph`` + ``extend`` would be two
+  transactions).
+* The union default graph is off by default; queries here turn it on unless the
+  request names its own dataset (protocol parameters or ``FROM``), because
+  pyoxigraph ignores ``FROM`` when the union flag is set.
+* There is no query timeout; :func:`run_query` is meant to run in a process that
+  the caller kills at the deadline (``budgetgraph.web.sparql``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
+
+import pyoxigraph as ox
+
+from .errors import BudgetgraphError
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+__all__ = [
+    "GraphInfo",
+    "QueryOutcome",
+    "QuerySpec",
+    "ReadOnlyStore",
+    "StoreError",
+    "Term",
+    "TermKind",
+    "dump_nquads_gzip",
+    "graph_media_types",
+    "load_graph",
+    "open_read_only",
+    "rdf_media_type",
+    "require_store",
+    "results_media_type",
+    "results_media_types",
+    "run_query",
+    "serialize_statements",
+]
+
+#: How often (in quads) :func:`load_graph` reports progress while preparing a load.
+PROGRESS_EVERY = 10_000
+
+TermKind = Literal["iri", "bnode", "literal"]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class StoreError(BudgetgraphError):
+    """The data handed to the store cannot be loaded as asked (wrong graph, bad syntax)."""
+
+
+class Term(NamedTuple):
+    """An RDF term as plain data, so the web layer never touches engine objects."""
+
+    kind: TermKind
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "iri"
+
+
+Statement = tuple[Term, Term, Term]
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """A named graph and how many triples it holds."""
+
+    iri: str
+    triples: int
+
+
+def _to_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.datatype.value, term.language)
+    raise StoreError(f"RDF-star triple terms are not supported here: {term}")
+
+
+def _from_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.language:
+        return ox.Literal(term.value, language=term.language)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD_STRING))
+
+
+# --- loading -----------------------------------------------------------------
+
+
+def _parse_input(data: str | bytes | Path | Dataset) -> Iterator[ox.Quad]:
+    """Quads of an N-Quads text/file, or of an rdflib Dataset converted term by term.
+
+    rdflib 7.6's own N-Quads serialiser trips its deprecation warnings, so a
+    Dataset is read with ``quads()`` instead.
+    """
+    if isinstance(data, Path):
+        return ox.parse(path=data, format=ox.RdfFormat.N_QUADS)
+    if isinstance(data, str | bytes):
+        return ox.parse(data, format=ox.RdfFormat.N_QUADS)
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    def graph_name(g: Any) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+        name = getattr(g, "identifier", g)  # rdflib yields a Graph or its name
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+            return ox.DefaultGraph()
+        return _from_rdflib(name)  # type: ignore[return-value]
+
+    return (ox.Quad(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o),  # type: ignore[arg-type]
+                    graph_name(g))
+            for s, p, o, g in data.quads((None, None, None, None)))
+
+
+def _from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from rdflib import BNode, URIRef
+    from rdflib import Literal as RdflibLiteral
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RdflibLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+    raise StoreError(f"unsupported rdflib term {term!r}")
+
+
+def load_graph(
+    store_dir: str | os.PathLike[str],
+    graph_iri: str,
+    data: str | bytes | Path | Dataset,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the named graph ``graph_iri`` with ``data``, atomically; return its quad count.
+
+    ``data`` is N-Quads (text, bytes or a file path) or an rdflib ``Dataset``.
+    Triples in the default graph are put into ``graph_iri``; a quad in any other
+    named graph is an error, because one document owns exactly one graph and a
+    load must not touch anybody else's.
+
+    ``progress`` is called with the number of quads read so far every
+    :data:`PROGRESS_EVERY` quads and once more after the commit. The commit
+    itself is one transaction and cannot report progress.
+
+    The store must not be open elsewhere for writing; a read-only server keeps
+    the snapshot it opened, so restart it to serve the new data.
+    """
+    graph = ox.NamedNode(graph_iri)
+    label = str(data) if isinstance(data, Path) else graph_iri
+    parts: list[str] = []
+    try:
+        for count, quad in enumerate(_parse_input(data), start=1):
+            if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != graph:
+                raise StoreError(
+                    f"quad in graph {quad.graph_name}, expected only {graph}: {quad}", file=label
+                )
+            parts.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count)
+    except SyntaxError as error:
+        raise StoreError(f"not valid N-Quads: {error.msg}", file=label,
+                         line=error.lineno) from error
+    body = "\n".join(parts)
+    store = ox.Store(os.fspath(store_dir))
+    try:
+        store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        if not parts:  # an empty document still exists as a graph
+            store.add_graph(graph)
+        store.flush()
+    finally:
+        del store
+    if progress is not None:
+        progress(len(parts))
+    return len(parts)
+
+
+# --- reading -----------------------------------------------------------------
+
+
+class ReadOnlyStore:
+    """A read-only snapshot of the store, with the lookups the web pages need.
+
+    Opening read-only lets many processes (server workers and their query
+    processes) share one directory; writers must not run at the same time.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def graphs(self) -> list[GraphInfo]:
+        """Every named graph with its triple count, sorted by IRI.
+
+        Counting reads every quad (natively, in one GROUP BY), so callers cache
+        the answer: the snapshot never changes while open.
+        """
+        counts = {g.value: 0 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+        solutions = self._store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        for row in solutions:  # type: ignore[union-attr]
+            graph, number = row["g"], row["n"]
+            if isinstance(graph, ox.NamedNode) and isinstance(number, ox.Literal):
+                counts[graph.value] = int(number.value)
+        return [GraphInfo(iri, n) for iri, n in sorted(counts.items())]
+
+    def has_graph(self, iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(iri))
+
+    def is_known(self, iri: str) -> bool:
+        """Whether ``iri`` occurs as a subject or an object anywhere."""
+        node = ox.NamedNode(iri)
+        return (
+            next(self._store.quads_for_pattern(node, None, None, None), None) is not None
+            or next(self._store.quads_for_pattern(None, None, node, None), None) is not None
+        )
+
+    def describe(self, iri: str, *, limit: int) -> list[Statement]:
+        """The concise bounded description of ``iri``: its triples, following blank nodes.
+
+        Duplicates across graphs are merged (the union view). At most ``limit``
+        statements, so one odd resource cannot exhaust a worker.
+        """
+        seen: set[Statement] = set()
+        out: list[Statement] = []
+        todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        visited: set[ox.NamedNode | ox.BlankNode] = set()
+        while todo and len(out) < limit:
+            subject = todo.pop()
+            if subject in visited:
+                continue
+            visited.add(subject)
+            for quad in self._store.quads_for_pattern(subject, None, None, None):
+                statement = (_to_term(quad.subject), _to_term(quad.predicate),
+                             _to_term(quad.object))
+                if statement in seen:
+                    continue
+                seen.add(statement)
+                out.append(statement)
+                if isinstance(quad.object, ox.BlankNode):
+                    todo.append(quad.object)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def incoming(self, iri: str, *, limit: int) -> list[Statement]:
+        """Up to ``limit`` distinct triples that point at ``iri``."""
+        seen: set[Statement] = set()
+        for quad in self._store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
+            seen.add((_to_term(quad.subject), _to_term(quad.predicate), _to_term(quad.object)))
+            if len(seen) >= limit:
+                break
+        return sorted(seen)
+
+    def objects(self, subject: str, predicates: Iterable[str]) -> list[Term]:
+        """Objects of ``subject`` for any of ``predicates`` (labels for links)."""
+        node = ox.NamedNode(subject)
+        return [
+            _to_term(quad.object)
+            for predicate in predicates
+            for quad in self._store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+        ]
+
+    def dump_nquads_gzip(self, output: IO[bytes], *, graph_iri: str | None = None) -> None:
+        """Write the whole store, or one graph, as gzipped N-Quads to ``output``."""
+        with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as zipped:
+            if graph_iri is None:
+                self._store.dump(zipped, ox.RdfFormat.N_QUADS)
+            else:
+                graph = ox.NamedNode(graph_iri)
+                quads = self._store.quads_for_pattern(None, None, None, graph)
+                ox.serialize(quads, zipped, ox.RdfFormat.N_QUADS)
+
+
+def open_read_only(store_dir: str | os.PathLike[str]) -> ReadOnlyStore:
+    """Open an existing store for reading; a missing directory is an error, not a new store."""
+    return ReadOnlyStore(ox.Store.read_only(os.fspath(require_store(store_dir))))
+
+
+def require_store(store_dir: str | os.PathLike[str]) -> Path:
+    """``store_dir`` as a Path if it holds a store; opening would otherwise create one."""
+    path = Path(store_dir)
+    if not (path / "CURRENT").is_file():
+        raise StoreError("no store here (run `budgetgraph load` first)", file=str(path))
+    return path
+
+
+def dump_nquads_gzip(store_dir: str | os.PathLike[str], output: IO[bytes], *,
+                     graph_iri: str | None = None) -> None:
+    """Dump a store directory (whole, or one graph) as gzipped N-Quads."""
+    open_read_only(store_dir).dump_nquads_gzip(output, graph_iri=graph_iri)
+
+
+# --- formats -----------------------------------------------------------------
+
+_GRAPH_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD,
+                  ox.RdfFormat.RDF_XML)
+_RESULTS_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+                    ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+
+
+def graph_media_types() -> list[str]:
+    """Canonical media types of the RDF graph formats we serve, preferred first."""
+    return [fmt.media_type for fmt in _GRAPH_FORMATS]
+
+
+def results_media_types() -> list[str]:
+    """Canonical media types of the SPARQL results formats we serve, preferred first."""
+    return [fmt.media_type for fmt in _RESULTS_FORMATS]
+
+
+def rdf_media_type(name: str) -> str | None:
+    """The canonical media type of an RDF graph format named by media type or extension."""
+    fmt = ox.RdfFormat.from_media_type(name) or ox.RdfFormat.from_extension(name)
+    return fmt.media_type if fmt in _GRAPH_FORMATS else None
+
+
+def results_media_type(name: str) -> str | None:
+    """The canonical media type of a SPARQL results format named by media type or extension."""
+    fmt = ox.QueryResultsFormat.from_media_type(name) or ox.QueryResultsFormat.from_extension(name)
+    return fmt.media_type if fmt is not None else None
+
+
+def serialize_statements(statements: Iterable[Statement], media_type: str, *,
+                         prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialise plain statements in an RDF graph format given by media type."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise StoreError(f"unknown RDF media type {media_type}")
+    triples = [ox.Triple(_from_term(s), _from_term(p), _from_term(o))  # type: ignore[arg-type]
+               for s, p, o in statements]
+    used = {term.value for triple in triples for term in triple if isinstance(term, ox.NamedNode)}
+    declared = {name: namespace for name, namespace in (prefixes or {}).items()
+                if any(value.startswith(namespace) for value in used)}
+    return ox.serialize(triples, format=fmt, prefixes=declared) or b""
+
+
+# --- queries -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """One SPARQL query request, as plain data that crosses a process boundary."""
+
+    query: str
+    results_media_type: str | None
+    graph_media_type: str | None
+    max_rows: int
+    max_bytes: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True
+
+
+Status = Literal["ok", "syntax", "too_large", "not_acceptable", "failed"]
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """What a query produced: a serialised body, or why there is none."""
+
+    status: Status
+    body: bytes = b""
+    media_type: str = ""
+    form: Literal["solutions", "boolean", "graph", ""] = ""
+    message: str = ""
+
+
+class _TooLarge(Exception):
+    """Raised inside serialisation when the byte cap is passed."""
+
+
+class _CappedBuffer(io.RawIOBase):
+    """A write-only buffer that stops the serialiser once it passes ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.buffer = bytearray()
+        self.limit = limit
+        self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.buffer += data
+        self.lines += data.count(b"\n")
+        if len(self.buffer) > self.limit:
+            raise _TooLarge
+        return len(data)
+
+
+def run_query(store: ReadOnlyStore, spec: QuerySpec) -> QueryOutcome:
+    """Evaluate ``spec`` and serialise the result, enforcing the row and byte caps.
+
+    Never raises for the client's mistakes: a syntax error, a result over the
+    caps or a form no acceptable format fits come back as an outcome. Runs
+    without a deadline; the caller runs it in a process it can kill.
+    """
+    kwargs: dict[str, object] = {}
+    if spec.default_graphs or spec.named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in spec.default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in spec.named_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = spec.union_default_graph
+    try:
+        result = store._store.query(spec.query, **kwargs)  # type: ignore[arg-type]
+        if isinstance(result, ox.QueryBoolean):
+            return _serialize_boolean(result, spec)
+        if isinstance(result, ox.QuerySolutions):
+            return _serialize_solutions(result, spec)
+        return _serialize_triples(result, spec)
+    except SyntaxError as error:
+        return QueryOutcome("syntax", message=str(error.msg or error))
+    except _TooLarge:
+        return QueryOutcome("too_large", message=(
+            f"the result is larger than {spec.max_bytes:,} bytes; add LIMIT or "
+            "download the data dumps"))
+    except OSError as error:  # evaluation errors (SERVICE failures, …) surface as OSError
+        return QueryOutcome("failed", message=str(error))
+
+
+def _not_acceptable(form: str) -> QueryOutcome:
+    return QueryOutcome("not_acceptable", form=form,  # type: ignore[arg-type]
+                        message=f"no acceptable media type for a {form} result")
+
+
+def _serialize_boolean(result: ox.QueryBoolean, spec: QuerySpec) -> QueryOutcome:
+    if spec.results_media_type is None:
+        return _not_acceptable("boolean")
+    fmt = ox.QueryResultsFormat.from_media_type(spec.results_media_type)
+    return QueryOutcome("ok", result.serialize(format=fmt) or b"", spec.results_media_type,
+                        "boolean")
+
+
+def _serialize_solutions(result: ox.QuerySolutions, spec: QuerySpec) -> QueryOutcome:
+    """Serialise through TSV first: one line per row lets us stop at the row cap early.
+
+    pyoxigraph serialises a live iterator only once and cannot count rows, so
+    the rows go to TSV (lossless for RDF terms) through a capped buffer, and
+    the TSV is re-read and written in the requested format.
+    """
+    if spec.results_media_type is None:
+        return _not_acceptable("solutions")
+    tsv = _CappedBuffer(spec.max_bytes)
+    try:
+        result.serialize(_RowCap(tsv, spec.max_rows), ox.QueryResultsFormat.TSV)
+    except _RowsExceeded:
+        return QueryOutcome("too_large", message=(
+            f"the result has more than {spec.max_rows:,} rows; add LIMIT/OFFSET to page "
+            "through it or download the data dumps"))
+    fmt = ox.QueryResultsFormat.from_media_type(spec.results_media_type)
+    if fmt == ox.QueryResultsFormat.TSV:
+        return QueryOutcome("ok", bytes(tsv.buffer), fmt.media_type, "solutions")
+    reparsed = ox.parse_query_results(bytes(tsv.buffer), ox.QueryResultsFormat.TSV)
+    out = _CappedBuffer(spec.max_bytes)
+    reparsed.serialize(out, fmt)
+    return QueryOutcome("ok", bytes(out.buffer), spec.results_media_type, "solutions")
+
+
+class _RowsExceeded(Exception):
+    """Raised inside serialisation when the row cap is passed."""
+
+
+class _RowCap(io.RawIOBase):
+    """Counts TSV lines (the header plus one per row) on their way to a capped buffer."""
+
+    def __init__(self, target: _CappedBuffer, max_rows: int) -> None:
+        self.target = target
+        self.max_rows = max_rows
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.target.write(data)
+        if self.target.lines > self.max_rows + 1:
+            raise _RowsExceeded
+        return len(data)
+
+
+def _serialize_triples(result: ox.QueryTriples, spec: QuerySpec) -> QueryOutcome:
+    if spec.graph_media_type is None:
+        return _not_acceptable("graph")
+    triples: list[ox.Triple] = []
+    for triple in result:
+        triples.append(triple)
+        if len(triples) > spec.max_rows:
+            return QueryOutcome("too_large", message=(
+                f"the graph has more than {spec.max_rows:,} triples; narrow the query "
+                "or download the data dumps"))
+    fmt = ox.RdfFormat.from_media_type(spec.graph_media_type)
+    out = _CappedBuffer(spec.max_bytes)
+    ox.serialize(triples, out, fmt)
+    return QueryOutcome("ok", bytes(out.buffer), spec.graph_media_type, "graph")

@@ -1,0 +1,83 @@
+"""The Flask app factory: settings in, a configured app out."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..store import open_read_only
+from . import negotiation, views
+from .context import Context, current
+from .errors import WebError, error_body
+from .querypool import QueryPool
+from .settings import resolve
+from .urls import Urls
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app over a store; see :data:`~budgetgraph.web.settings.SETTINGS` for names.
+
+    The store is opened (read-only) here, so call this in each server worker
+    process, after any fork; query processes start on the first query.
+    """
+    values = resolve(settings)
+    app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    ctx = Context(
+        settings=values,
+        urls=Urls(values["base_iri"]),
+        store=open_read_only(values["store_dir"]),
+        pool=QueryPool(str(values["store_dir"]), values["query_processes"],
+                       queue_timeout=values["queue_timeout"]),
+    )
+    app.extensions["budgetgraph"] = ctx
+    views.register(app)
+    app.register_error_handler(WebError, _web_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_cors)
+    return app
+
+
+def _error_response(status: int, code: str, message: str) -> Response:
+    """The one error shape: JSON for programs, the same fields in HTML for people."""
+    body = error_body(status, code, message)
+    accept = request.accept_mimetypes
+    if accept.quality(negotiation.HTML) > accept.quality(negotiation.JSON):
+        html = render_template("error.html", error=body, urls=current().urls,
+                               settings=current().settings)
+        return Response(html, status=status, content_type="text/html; charset=utf-8")
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    content_type="application/json")
+
+
+def _web_error(error: WebError) -> Response:
+    return _error_response(error.status, error.code, error.message)
+
+
+def _http_error(error: HTTPException) -> Response:
+    response = _error_response(error.code or 500, (error.name or "error").lower().replace(" ", "_"),
+                               error.description or "")
+    for name, value in error.get_headers():
+        if name == "Allow":
+            response.headers[name] = value
+    return response
+
+
+def _cors(response: Response) -> Response:
+    """Let browser apps on other origins read everything (the data is public, read-only)."""
+    origin = current().settings["cors_origin"]
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Link, Content-Type"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response

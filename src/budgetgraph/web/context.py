@@ -1,0 +1,49 @@
+"""What every view needs, created once per server worker by ``create_app``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from ..store import GraphInfo, ReadOnlyStore
+from .querypool import QueryPool
+from .urls import Urls
+
+
+@dataclass
+class Context:
+    """Settings, URL builder, the read-only store, the query pool and per-worker caches.
+
+    The store snapshot never changes while the server runs, so figures derived
+    from it (graph listing, landing-page statistics) are computed once per
+    worker and kept.
+    """
+
+    settings: dict[str, Any]
+    urls: Urls
+    store: ReadOnlyStore
+    pool: QueryPool
+    _cache: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def graphs(self) -> list[GraphInfo]:
+        with self._lock:
+            if "graphs" not in self._cache:
+                self._cache["graphs"] = self.store.graphs()
+            return self._cache["graphs"]  # type: ignore[no-any-return]
+
+    def cached(self, key: str) -> Any:
+        with self._lock:
+            return self._cache.get(key)
+
+    def remember(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._cache[key] = value
+
+
+def current() -> Context:
+    """The context of the app handling this request."""
+    return current_app.extensions["budgetgraph"]  # type: ignore[no-any-return]
