@@ -1,0 +1,444 @@
+"""Model → RDF: every figure once, with its dimensions, in every format, no floats."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from budgetgraph.model import (
+    AmountUnit,
+    Column,
+    Disclosure,
+    DocumentKind,
+    Indicator,
+    Note,
+    PerformanceTable,
+    Profile,
+    Project,
+    Row,
+    SourceRef,
+    Statement,
+    Table,
+    TableKind,
+    to_yuan,
+)
+from budgetgraph.rdf import RdfFormat, convert, jsonld_context, merged, parse, serialize
+from budgetgraph.rdf.codelists import column_term, table_term
+from budgetgraph.rdf.namespaces import BG, OBEU_MEASURE, PREFIXES, PROV, QB, RDF, SKOS, XSD
+from budgetgraph.rdf.uris import Minter, name_hash
+
+FILE = "sample-2024-budget.txt"
+BASE = "http://example.org/bg/"
+QINGHAI = Path("/work/shared/corpus/huzhu-social-insurance-bureau-2024-budget.txt")
+PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+
+
+def ref(line: int) -> SourceRef:
+    return SourceRef(FILE, line)
+
+
+def d(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def row(line: int, name: str, values: dict[str, str | None], **kw: object) -> Row:
+    parsed = {k: (None if v is None else Decimal(v)) for k, v in values.items()}
+    return Row(name=name, values=parsed, source=ref(line), **kw)
+
+
+def cols(*keys: str, year: int | None = 2024) -> list[Column]:
+    return [Column(key=k, label=k.rpartition(":")[2], year=year) for k in keys]
+
+
+def sample_disclosure(*, region_code: str = "630223",
+                      department: str = "互助土族自治县社会保险服务局",
+                      year: int = 2024) -> Disclosure:
+    """A small Qinghai-like 部门预算 whose identities hold (类 sums to the total)."""
+    expenditure = Table(
+        kind=TableKind.EXPENDITURE, title="支出总表", unit=AmountUnit.WAN_YUAN,
+        columns=cols("合计", "基本支出", "项目支出", "事业单位经营支出"), source=ref(100),
+        rows=[
+            row(102, "合计", {"合计": "1,583.18".replace(",", ""), "基本支出": "858.75",
+                              "项目支出": "724.43", "事业单位经营支出": None},
+                level=0, is_total=True),
+            row(103, "社会保障和就业支出", {"合计": "1417.24", "基本支出": "692.81",
+                                            "项目支出": "724.43"}, code="208", level=1),
+            row(104, "人力资源和社会保障管理事务", {"合计": "772.24", "基本支出": "692.81",
+                                                    "项目支出": "79.43"}, code="20801", level=2),
+            row(105, "社会保险经办机构", {"合计": "772.24", "基本支出": "692.81",
+                                          "项目支出": "79.43"}, code="2080109", level=3),
+            row(106, "财政对基本养老保险基金的补助", {"合计": "645.00", "项目支出": "645.00"},
+                code="20826", level=2),
+            row(107, "财政对企业职工基本养老保险基金的补助",
+                {"合计": "300.00", "项目支出": "300.00"},
+                code="2082601", level=3),
+            row(108, "财政对城乡居民基本养老保险基金的补助",
+                {"合计": "345.00", "项目支出": "345.00"},
+                code="2082602", level=3),
+            row(109, "卫生健康支出", {"合计": "90.25", "基本支出": "90.25"}, code="210", level=1),
+            row(110, "住房保障支出", {"合计": "75.69", "基本支出": "75.69"}, code="221", level=1),
+        ],
+    )
+    summary = Table(
+        kind=TableKind.SUMMARY, title="收支总表", unit=AmountUnit.WAN_YUAN,
+        columns=cols("预算数", "预算数"), source=ref(60),
+        rows=[
+            row(64, "一. 一般公共预算拨款收入", {"预算数": "1583.18"}, side="收入"),
+            row(64, "一. 一般公共服务支出", {"预算数": None}, code="201", level=1, side="支出"),
+            row(71, "八. 社会保障和就业支出", {"预算数": "1417.24"}, code="208", level=1,
+                side="支出"),
+            row(72, "九. 卫生健康支出", {"预算数": "90.25"}, side="支出"),
+            row(94, "本年收入合计", {"预算数": "1583.18"}, side="收入", is_total=True),
+        ],
+    )
+    three_public = Table(
+        kind=TableKind.THREE_PUBLIC, title="一般公共预算“三公”经费支出表", unit=AmountUnit.WAN_YUAN,
+        columns=[*cols("上年:合计", year=2023), *cols("本年:合计", "本年:小计", "本年:公务接待费")],
+        source=ref(200),
+        rows=[row(205, "", {"上年:合计": None, "本年:合计": "4.50", "本年:小计": "2.60",
+                            "本年:公务接待费": "1.90"})],
+    )
+    government_fund = Table(
+        kind=TableKind.GOVERNMENT_FUND, title="政府性基金预算支出表", unit=AmountUnit.WAN_YUAN,
+        columns=cols("合计", "基本支出", "项目支出"), source=ref(210),
+        rows=[row(214, "合计", {"合计": None, "基本支出": None, "项目支出": None},
+                  level=0, is_total=True)],
+        notes=[Note("注：本部门2024年没有政府性基金预算支出，故本表无数据。", ref(216))],
+    )
+    basic = Table(
+        kind=TableKind.GENERAL_PUBLIC_BASIC, title="一般公共预算基本支出表",
+        unit=AmountUnit.WAN_YUAN,
+        columns=cols("合计", "人员经费", "公用经费", "其他经费"), source=ref(180),
+        rows=[
+            row(183, "合计", {"合计": "965.50", "人员经费": "924.80", "公用经费": "40.70"},
+                level=0, is_total=True),
+            row(184, "工资福利支出", {"合计": "924.80", "人员经费": "924.80"}, code="301", level=1),
+            row(185, "商品和服务支出", {"合计": "40.70", "公用经费": "40.70"}, code="302", level=1),
+            row(186, "对个人和家庭的补助", {"其他经费": "1.00"}, code="303", level=1),
+        ],
+    )
+    general = Table(
+        kind=TableKind.GENERAL_PUBLIC, title="一般公共预算支出表", unit=AmountUnit.WAN_YUAN,
+        columns=cols("合计"), source=ref(150),
+        rows=[
+            row(152, "其他支出", {"合计": "1.00"}, code="2299901", level=3),
+            row(153, "编码有误", {"合计": "2.00"}, code="20A"),
+            row(154, "合计", {"合计": "1E+2"}, is_total=True, level=0),
+        ],
+    )
+    income = Table(
+        kind=TableKind.INCOME, title="收入总表", unit=AmountUnit.YUAN,
+        columns=cols("合计", "一般公共预算拨款收入"), source=ref(120),
+        rows=[
+            row(124, "合计", {"合计": "15831800.00", "一般公共预算拨款收入": "15831800.00"},
+                level=0, is_total=True),
+            row(125, "互助土族自治县社会保险服务局", {"合计": "15831800.00"}),
+            row(126, "互助土族自治县社会保险服务局（本级）", {"合计": "15831800.00"}),
+        ],
+    )
+    statements = [
+        Statement(topic="功能科目",
+                  text="…社会保险经办机构09（项）2024年预算数为772.24万元，比上年增加37.12万元。",
+                  source=ref(330), value=d("772.24"), code="2080109", change=d("37.12"),
+                  growth_rate=d("5.05")),
+        Statement(topic="支出预算", text="2024年支出预算1,583.18万元，比上年减少9,201.63万元。",
+                  source=ref(320), value=d("1583.18"), change=d("-9201.63"),
+                  previous=d("10784.81"), previous_derived=True),
+        Statement(topic="车辆", text="共有车辆1辆", source=ref(360), value=d("1"), unit="辆",
+                  count=1),
+    ]
+    performance = PerformanceTable(
+        unit=AmountUnit.WAN_YUAN, source=ref(400), stated_total=d("47.76"),
+        projects=[
+            Project(code="63022300024T000000053", name="城乡居民养老保险村级协管员补助",
+                    amount=d("17.76"), execution_weight=d("10.00"), goal="合计申报项目资金17.76万",
+                    source=ref(405), unit_name="504001-互助土族自治县社会保险服务局(本级)",
+                    functional_code="2082602",
+                    indicators=[
+                        Indicator("产出指标", "数量指标", "城乡居民养老保险村级补助个数", "≥",
+                                  "296",
+                                  "个", d("20"), ref(407), target_value=d("296")),
+                        Indicator("满意度指标", "服务对象满意度", "城乡居民村级补助人员满意度", "≥",
+                                  "98", "%", d("5"), ref(411), target_value=d("98")),
+                        Indicator("满意度指标", "服务对象满意度", "城乡居民村级补助人员满意度",
+                                  "定性",
+                                  "逐步上升", "%", d("5"), ref(412)),
+                    ]),
+            Project(code=None, name="社会保险工作经费", amount=d("30.00"),
+                    execution_weight=d("10.00"), goal="保障单位日常开支", source=ref(440)),
+        ],
+    )
+    return Disclosure(
+        source_file=f"/somewhere/{FILE}", kind=DocumentKind.DEPARTMENT_BUDGET, year=year,
+        department=department, region="互助土族自治县", region_code=region_code,
+        profile=Profile(functions=["承担社会保险基金预决算的编制、执行工作；"],
+                        offices=["综合办公室", "稽核科"]),
+        tables=[summary, income, expenditure, general, basic, three_public, government_fund],
+        statements=statements, performance=performance,
+    )
+
+
+@pytest.fixture(scope="module")
+def sample() -> Disclosure:
+    return sample_disclosure()
+
+
+@pytest.fixture(scope="module")
+def converted(sample: Disclosure) -> Dataset:
+    return convert([sample], base=BASE)
+
+
+@pytest.fixture(scope="module")
+def dataset(converted: Dataset) -> Graph:
+    """The union of all graphs (rdflib's Dataset.query warns in 7.6; see serialize.py)."""
+    return merged(converted)
+
+
+def select(graph: Graph, query: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in graph.query(PREFIX_LINES + "\n" + query)]
+
+
+def figures(disclosure: Disclosure) -> Counter[tuple[object, ...]]:
+    """Every figure of the model as (table, line, row label, column, year, yuan)."""
+    found: Counter[tuple[object, ...]] = Counter()
+    for table in disclosure.tables:
+        keys = {c.key: c for c in table.columns}
+        for r in table.rows:
+            for key, value in r.values.items():
+                if value is None:
+                    continue
+                column = keys[key]
+                meaning = key.rpartition(":")[2]
+                term = column_term(meaning, table.kind)
+                notation = term.notation if term else "n-" + name_hash(meaning)
+                year = column.year or disclosure.year
+                found[(table_term(table.kind).notation, r.source.line, r.name.strip(), notation,
+                       year, to_yuan(value, table.unit))] += 1
+    return found
+
+
+OBSERVATIONS = """
+SELECT ?table ?line ?label ?column ?year ?amount WHERE {
+  ?o a qb:Observation ; bg:tableKind/skos:notation ?table ; bg:column/skos:notation ?column ;
+     obeu-dimension:fiscalYear ?y ; obeu-measure:amount ?amount ;
+     prov:wasDerivedFrom/bg:lineNumber ?line .
+  OPTIONAL { ?o bg:rowLabel ?l }
+  BIND(COALESCE(STR(?l), "") AS ?label)
+  BIND(xsd:integer(STRAFTER(STR(?y), "/year/")) AS ?year)
+  FILTER NOT EXISTS { ?o bg:isExplicitZero true }
+}"""
+
+
+def as_key(values: tuple[object, ...]) -> tuple[object, ...]:
+    table, line, label, column, year, amount = (v.toPython() for v in values)
+    return (str(table), line, str(label), str(column), year, amount)
+
+
+def test_every_figure_appears_exactly_once(sample: Disclosure, dataset: Graph) -> None:
+    got = Counter(as_key(r) for r in select(dataset, OBSERVATIONS))
+    assert got == figures(sample)
+    assert sum(got.values()) == 44
+
+
+def test_observation_has_all_dimensions(dataset: Graph) -> None:
+    m = Minter(BASE)
+    obs = URIRef(f"{BASE}id/obs/630223/{name_hash('互助土族自治县社会保险服务局')}/2024/budget/"
+                 "expenditure/2080109/basic")
+    graph = dataset
+    assert graph.value(obs, OBEU_MEASURE.amount) == Literal("6928100.00", datatype=XSD.decimal)
+    assert graph.value(obs, BG.sourceValue) == Literal("692.81", datatype=XSD.decimal)
+    assert graph.value(obs, BG.sourceUnit) == BG.WanYuan
+    assert graph.value(obs, BG.functionalClassification) == m.concept("func", "2080109", 2024)
+    assert graph.value(obs, BG.item) == m.concept("func", "2080109", 2024)
+    assert graph.value(obs, BG.functionalClass) == m.concept("func", "208", 2024)
+    assert graph.value(obs, BG.functionalKuan) == m.concept("func", "20801", 2024)
+    assert graph.value(obs, BG.expenditureType) == m.concept("exptype", "basic")
+    assert graph.value(obs, BG.column) == m.concept("column", "basic")
+    assert graph.value(obs, BG.budgetPhase) == BG.PhaseBudget
+    assert graph.value(obs, BG.region) == m.region("630223")
+    assert graph.value(obs, QB.dataSet) == URIRef(
+        f"{BASE}id/org/630223/{name_hash('互助土族自治县社会保险服务局')}/2024/budget/table/expenditure")
+    line = graph.value(obs, PROV.wasDerivedFrom)
+    assert graph.value(line, BG.lineNumber) == Literal(105)
+
+
+def test_fund_source_from_table_and_column(dataset: Graph) -> None:
+    rows = select(dataset, """
+      SELECT ?table ?fund (COUNT(?o) AS ?n) WHERE {
+        ?o bg:tableKind/skos:notation ?table ; bg:fundSource/skos:notation ?fund }
+      GROUP BY ?table ?fund""")
+    found = {(str(t), str(f)): int(n) for t, f, n in rows}
+    assert found[("general-public-basic", "general-public")] == 8
+    assert found[("summary", "general-public")] == 1  # the 一般公共预算拨款收入 row
+    assert ("expenditure", "general-public") not in found  # table 3 covers all funds
+
+
+def test_totals_by_class_recomputed_by_sparql(dataset: Graph) -> None:
+    rows = select(dataset, """
+      SELECT ?class (SUM(?a) AS ?total) WHERE {
+        ?o bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
+           bg:rowLevel 3 ; bg:functionalClass/skos:notation ?class ; obeu-measure:amount ?a }
+      GROUP BY ?class""")
+    assert {str(c): t.toPython() for c, t in rows} == {"208": d("14172400.00")}
+    (total,) = select(dataset, """
+      SELECT (SUM(?a) AS ?s) WHERE {
+        ?o bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
+           bg:rowLevel 1 ; obeu-measure:amount ?a }""")[0]
+    (printed,) = select(dataset, """
+      SELECT ?a WHERE { ?o bg:tableKind/skos:notation "expenditure" ;
+        bg:column/skos:notation "total" ; bg:isTotal true ; obeu-measure:amount ?a }""")[0]
+    assert total.toPython() == printed.toPython() == d("15831800.00")
+
+
+def test_empty_table_note_is_an_explicit_zero(dataset: Graph) -> None:
+    rows = select(dataset, """
+      SELECT ?a ?line WHERE { ?o bg:isExplicitZero true ; bg:tableKind/skos:notation ?t ;
+        obeu-measure:amount ?a ; bg:column/skos:notation "total" ; bg:isTotal true ;
+        prov:wasDerivedFrom/bg:lineNumber ?line }""")
+    assert [(a.toPython(), line.toPython()) for a, line in rows] == [(0, 216)]
+
+
+def test_unknown_column_and_code_are_kept_and_flagged(dataset: Graph) -> None:
+    m = Minter(BASE)
+    column = m.concept("column", "n-" + name_hash("其他经费"))
+    assert (column, RDF.type, BG.UnlistedCode) in dataset
+    assert dataset.value(column, SKOS.prefLabel) == Literal("其他经费", lang="zh")
+    code = m.concept("func", "2299901", 2024)
+    assert (code, RDF.type, BG.UnlistedCode) in dataset
+    assert dataset.value(code, SKOS.broader) == m.concept("func", "22999", 2024)
+    kuan = m.concept("func", "22999", 2024)
+    assert dataset.value(kuan, SKOS.broader) == m.concept("func", "229", 2024)
+    assert (m.concept("func", "229", 2024), RDF.type, BG.UnlistedCode) not in dataset
+    bad = select(dataset, 'SELECT ?a WHERE { ?o bg:printedCode "20A" ; obeu-measure:amount ?a }')
+    assert [a.toPython() for (a,) in bad] == [d("20000.00")]
+
+
+def test_class_inferred_from_name_in_summary(dataset: Graph) -> None:
+    rows = select(dataset, """SELECT ?c WHERE { ?o bg:codeInferredFromName true ;
+        bg:functionalClassification/skos:notation ?c }""")
+    assert [str(c) for (c,) in rows] == ["210"]
+
+
+def test_income_rows_are_budget_units(dataset: Graph) -> None:
+    rows = select(dataset, """SELECT ?unit ?id WHERE {
+        ?o bg:budgetUnit ?unit . ?unit a bg:BudgetUnit ; org:identifier ?id }""")
+    assert {str(i) for _, i in rows} == {"504001"}  # named with its code by the performance table
+    assert len({u for u, _ in rows}) == 1
+
+
+def test_statements_and_derived_prior_year(dataset: Graph) -> None:
+    rows = select(dataset, """SELECT ?amount ?prior ?derived ?stmt WHERE {
+        ?stmt a bg:NarrativeStatement ; bg:topic "功能科目"@zh ; bg:statedAmount ?amount ;
+              bg:priorYearFigure ?p . ?p bg:statedAmount ?prior ; bg:isDerived ?derived ;
+              prov:wasDerivedFrom ?stmt ; obeu-dimension:fiscalYear year:2023 }""")
+    assert [(a.toPython(), p.toPython(), x.toPython()) for a, p, x, _ in rows] == [
+        (d("7722400.00"), d("7351200.00"), True)]
+    vehicles = select(dataset, '''SELECT ?v ?u WHERE {
+        ?s bg:topic "车辆"@zh ; bg:statedValue ?v ; bg:statedUnit ?u }''')
+    assert [(v.toPython(), str(u)) for v, u in vehicles] == [(d("1"), "辆")]
+
+
+def test_projects_and_indicators(dataset: Graph) -> None:
+    m = Minter(BASE)
+    project = m.project("63022300024T000000053", region="", org="", name="")
+    rows = select(dataset, f"""SELECT ?amount ?func (COUNT(?i) AS ?n) WHERE {{
+        ?t bg:project <{project}> ; bg:approvedAmount ?amount ;
+           bg:functionalClassification/skos:notation ?func ; bg:hasIndicator ?i }}
+        GROUP BY ?amount ?func""")
+    assert [(a.toPython(), str(f), int(n)) for a, f, n in rows] == [(d("177600.00"), "2082602", 3)]
+    assert len(select(dataset, "SELECT ?p WHERE { ?p a bg:Project }")) == 2
+
+
+def test_converting_twice_gives_the_same_graphs(sample: Disclosure) -> None:
+    first, second = convert([sample], base=BASE), convert([sample], base=BASE)
+    names = {g.identifier for g in first.graphs()}
+    assert names == {g.identifier for g in second.graphs()}
+    for name in names:
+        assert isomorphic(first.graph(name), second.graph(name)), name
+
+
+def test_base_is_a_parameter_and_iris_stay_ascii(sample: Disclosure) -> None:
+    dataset = convert([sample], base="https://budgets.example.cn/data", reference=False)
+    own = [str(t) for q in dataset.quads((None, None, None, None)) for t in q
+           if isinstance(t, URIRef) and "budgets.example.cn" in str(t)]
+    assert own and all(t.startswith("https://budgets.example.cn/data/") for t in own)
+    assert all(t.isascii() for q in dataset.quads((None, None, None, None)) for t in q
+               if isinstance(t, URIRef))
+
+
+def test_identity_across_years_and_regions(sample: Disclosure) -> None:
+    next_year = sample_disclosure(year=2025)
+    other_county = sample_disclosure(region_code="630222",
+                                     department="大通回族土族自治县社会保险服务局")
+    ds = convert([sample, next_year, other_county], base=BASE, reference=False)
+    union = merged(ds)
+    departments = set(union.subjects(RDF.type, BG.Department))
+    assert len(departments) == 2  # one department across two years, one in the other county
+    observations = [s for g in ds.graphs() for s in g.subjects(RDF.type, QB.Observation)]
+    assert len(observations) == len(set(observations)) == 3 * 45
+    m = Minter(BASE)
+    used = set(union.objects(None, BG.functionalClass))
+    assert m.concept("func", "208", 2024) in used and m.concept("func", "208", 2025) in used
+    graphs = [g.identifier for g in ds.graphs() if len(g)]
+    assert len(graphs) == 3
+
+
+@pytest.mark.parametrize("fmt", list(RdfFormat), ids=lambda f: f.name)
+def test_output_parses_back(converted: Dataset, dataset: Graph, fmt: RdfFormat) -> None:
+    back = parse(serialize(converted, fmt), fmt)
+    if fmt.quads:
+        names = [g.identifier for g in converted.graphs() if len(g)]
+        assert len(names) > 5
+        for name in names:
+            assert isomorphic(back.graph(name), converted.graph(name)), name
+    assert isomorphic(merged(back), dataset)
+
+
+def test_no_binary_float_literal_anywhere(converted: Dataset, dataset: Graph) -> None:
+    for fmt in (RdfFormat.TURTLE, RdfFormat.JSONLD):
+        back = merged(parse(serialize(converted, fmt), fmt))
+        for triple in (*dataset, *back):
+            literal = triple[2]
+            if isinstance(literal, Literal):
+                assert literal.datatype not in (XSD.double, XSD.float), triple
+    amounts = list(dataset.objects(None, OBEU_MEASURE.amount))
+    assert amounts and all(a.datatype == XSD.decimal for a in amounts)
+    assert Literal("1000000.0", datatype=XSD.decimal) in amounts  # 1E+2 万元, written plainly
+
+
+def test_jsonld_context_file_matches_prefixes() -> None:
+    context = jsonld_context()
+    assert context == {p: str(ns) for p, ns in PREFIXES.items()}
+    assert json.loads(json.dumps(context)) == context
+
+
+def test_bad_input_does_not_crash() -> None:
+    odd = dataclasses.replace(sample_disclosure(), region_code=None, region=None,
+                              department="  ", statements=[Statement("", "", ref(1), code="x9")])
+    assert len(merged(convert([odd], reference=False))) > 100
+
+
+@pytest.mark.skipif(not QINGHAI.exists(), reason="corpus not available")
+def test_qinghai_document_class_208_total() -> None:
+    from budgetgraph.readers import read
+
+    disclosure = read(str(QINGHAI))
+    dataset = merged(convert([disclosure]))
+    assert Counter(as_key(r) for r in select(dataset, OBSERVATIONS)) == figures(disclosure)
+    for table in ("expenditure", "general-public"):
+        rows = select(dataset, f"""
+          SELECT (SUM(?a) AS ?s) WHERE {{
+            ?o bg:tableKind/skos:notation "{table}" ; bg:column/skos:notation "total" ;
+               bg:rowLevel 1 ; bg:functionalClass/skos:notation "208" ;
+               obeu-measure:amount ?a }}""")
+        assert rows[0][0].toPython() == d("20153700.00")
+    zeros = select(dataset, """SELECT ?t WHERE {
+        ?o bg:isExplicitZero true ; bg:tableKind/skos:notation ?t }""")
+    assert sorted(str(t) for (t,) in zeros) == ["government-fund", "state-capital"]

@@ -1,0 +1,81 @@
+"""The ontology loads, documents every own term in Chinese and English, and is
+OWL-RL consistent, alone and with converted data."""
+
+from __future__ import annotations
+
+import owlrl
+import pytest
+from owlrl.Namespaces import ERRNS
+from rdflib import Graph, Literal, URIRef
+
+from budgetgraph.rdf import convert, merged, ontology_graph
+from budgetgraph.rdf.namespaces import BG, OWL, RDF, RDFS, SKOS
+from budgetgraph.rdf.uris import Minter
+from test_convert import BASE, sample_disclosure
+
+TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+
+
+def own_terms(graph: Graph) -> set[URIRef]:
+    return {s for t in TERM_TYPES for s in graph.subjects(RDF.type, t)
+            if isinstance(s, URIRef) and s.startswith(str(BG))}
+
+
+def inconsistencies(graph: Graph) -> list[str]:
+    """Run the OWL-RL closure; report its error messages and owl:Nothing members."""
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    messages = graph.subjects(RDF.type, ERRNS.ErrorMessage)
+    errors = [str(graph.value(m, ERRNS.error)) for m in messages]
+    return errors + [str(s) for s in graph.subjects(RDF.type, OWL.Nothing)]
+
+
+def test_ontology_loads_and_documents_every_term() -> None:
+    graph = ontology_graph()
+    assert (URIRef("https://w3id.org/budgetgraph/def"), RDF.type, OWL.Ontology) in graph
+    terms = own_terms(graph)
+    assert len(terms) > 60
+    for term in terms:
+        for predicate in (RDFS.label, SKOS.definition):
+            langs = {o.language for o in graph.objects(term, predicate) if isinstance(o, Literal)}
+            assert {"zh", "en"} <= langs, (term, predicate)
+
+
+def test_ontology_alone_is_owl_rl_consistent() -> None:
+    assert inconsistencies(ontology_graph()) == []
+
+
+@pytest.fixture(scope="module")
+def data() -> Graph:
+    return merged(convert([sample_disclosure()], base=BASE))
+
+
+def test_every_own_term_the_converter_uses_is_declared(data: Graph) -> None:
+    declared = set(ontology_graph().subjects())
+    used = {t for triple in data for t in triple if isinstance(t, URIRef) and t.startswith(str(BG))}
+    assert used and used <= declared, used - declared
+
+
+def test_converted_data_is_owl_rl_consistent(data: Graph) -> None:
+    graph = Graph()
+    for triple in data:
+        graph.add(triple)
+    assert inconsistencies(graph) == []
+
+
+def test_the_check_can_fail(data: Graph) -> None:
+    """A department typed as one of its budget units contradicts the ontology."""
+    graph = Graph()
+    for triple in data:
+        graph.add(triple)
+    department = next(data.subjects(RDF.type, BG.Department))
+    graph.add((department, RDF.type, BG.BudgetUnit))
+    assert inconsistencies(graph)
+
+
+def test_budget_phases_align_with_openbudgets() -> None:
+    graph = ontology_graph()
+    obeu = "http://data.openbudgets.eu/resource/codelist/budget-phase/"
+    phases = graph.subjects(RDF.type, BG.BudgetPhase)
+    matches = {str(graph.value(p, SKOS.exactMatch)) for p in phases}
+    assert matches == {obeu + "approved", obeu + "revised", obeu + "executed"}
+    assert Minter(BASE).base == BASE
