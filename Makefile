@@ -7,7 +7,7 @@ STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lint store clean
+.PHONY: serve test lint store clean docs
 
 $(BIN)/budgetgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ lint: $(BIN)/budgetgraph
 
 clean:
 	rm -rf $(VENV) var
+
+docs: $(BIN)/budgetgraph
+	COLUMNS=100 $(BIN)/python -c "from budgetgraph.cli import reference; print(reference(), end='')" > docs/cli.md

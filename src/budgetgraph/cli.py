@@ -126,6 +126,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def reference() -> str:
+    """The CLI reference in Markdown, from the parser itself (docs/cli.md is this)."""
+    parser = _parser()
+    out = ["# Command-line reference", "",
+           "Generated from `budgetgraph --help` by `make docs`; a test keeps it current.", "",
+           "```text", parser.format_help().rstrip(), "```"]
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        out += ["", f"## budgetgraph {name}", "", "```text", sub.format_help().rstrip(), "```"]
+    return "\n".join(out) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
