@@ -24,6 +24,7 @@ from budgetgraph.model import (
 from budgetgraph.readers.lines import NUMBER_RE, PAGE_MARKER_RE, Ledger, Line
 from budgetgraph.readers.narrative import read_statements
 from budgetgraph.readers.performance import read_performance
+from budgetgraph.readers.performance_form import is_form_title, read_performance_form
 from budgetgraph.readers.tables import TableContext, read_table
 from budgetgraph.readers.vocabulary import REGIONS, classify_title, squash
 
@@ -36,6 +37,7 @@ _ENUM_RE = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
 _TABLE_NUMBER_RE = re.compile(r"^(?:部门|单位)?公开表\d+$|^表\d+$")
 _LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\s*年)")
 
 _PROFILE_WORDS = ("部门概况", "单位概况", "主要职能", "机构设置", "单位构成")
 _GLOSSARY_WORDS = ("名词解释",)
@@ -88,6 +90,10 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         raise ReadError(f"truncated or unreadable: the table of contents lists "
                         f"{', '.join(missing)}, but no such table follows", file=file)
     _check_complete(doc)
+    for line in lines:  # years in headings no reader takes (第三部分…2024年度…)
+        for match in NUMBER_RE.finditer(line.text):
+            if _YEAR_RE.match(line.text, match.start()):
+                ledger.span(line, match.start(), match.end(), "year")
     doc.coverage = ledger.coverage()
     return doc
 
@@ -98,13 +104,24 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
 
 
 def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int]:
-    """Kind and year from the cover: the first lines that say 20xx年…部门预算."""
+    """Kind and year from the cover: the first lines that say 20xx年…部门预算.
+
+    The cover's lines are read joined: a cover title wraps wherever the
+    designer broke it (F03: ``中共上海市普陀区委`` / ``社会工作部2024年度`` /
+    ``部门决算``), and a line-by-line search would find the title only in the
+    table of contents, taking the contents for the cover.
+    """
+    joined = ""
     seen = 0
+    first_page = next((line.page for line in lines if line.text.strip()), None)
     for index, line in enumerate(lines):
         if not line.text.strip():
             continue
+        if first_page is not None and line.page != first_page:
+            break
         seen += 1
-        match = _COVER_RE.search(squash(line.text))
+        joined += squash(line.text)
+        match = _COVER_RE.search(joined)
         if match:
             return DocumentKind(match.group(2)), int(match.group(1)), index
         if seen > 15:
@@ -127,18 +144,14 @@ def _owner(lines: list[Line]) -> tuple[str | None, str | None]:
 
 
 def _department_from_cover(lines: list[Line]) -> str | None:
-    """The department's name: the cover line before the year, or the year line's prefix."""
-    texts = [squash(line.text) for line in lines if line.text.strip()]
-    for index, text in enumerate(texts):
-        match = _COVER_RE.search(text)
-        if not match:
-            continue
-        prefix = text[: match.start()].strip()
-        if prefix and prefix not in REGIONS:
-            return prefix
-        if index > 0:
-            return texts[index - 1]
-    return None
+    """The department's name: what the cover prints before the year (lines joined).
+
+    A bare region (``上海市普陀区``) is not a department: the owner line names it.
+    """
+    text = "".join(squash(line.text) for line in lines)
+    match = _COVER_RE.search(text)
+    prefix = text[: match.start()].strip() if match else ""
+    return prefix if prefix and prefix not in REGIONS else None
 
 
 def _region(department: str, cover: list[Line]) -> tuple[str | None, str | None]:
@@ -230,7 +243,9 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
                             file=file, line=line.number, page=line.page)
         if kind is not None:
             end = _table_end(body, index, kind)
-            if kind is TableKind.PERFORMANCE:
+            if kind is TableKind.PERFORMANCE and is_form_title(line.text):
+                doc.performance = read_performance_form(body[index:end], ledger, file)
+            elif kind is TableKind.PERFORMANCE:
                 doc.performance = read_performance(
                     body[index:end], ledger, file,
                     unit=_first_unit(body[index:end]) or AmountUnit.WAN_YUAN)

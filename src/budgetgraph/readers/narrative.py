@@ -144,9 +144,11 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     ("count", r"个(?!月)", "个"),
     ("count", r"家", "家"),
     ("count", r"[台套]", ""),
+    ("count", r"批次|人次", ""),
     ("count", r"[人名]", ""),
     ("count", r"项(?![）)目])", "项"),
     ("measure", r"平方米|平方公里|立方米|公里|千米|米|吨|层", ""),
+    ("measure", r"分(?![别类配之钟])", "分"),  # 平均得分99.43分: a performance score
     ("description", r"个月|年|度|天|小时|周岁|岁|倍", ""),
 )
 _UNIT_RES = tuple((kind, re.compile(r"\s*(?:" + regex + ")"), unit) for kind, regex, unit in UNITS)
@@ -205,6 +207,12 @@ _ITEM_RE = re.compile(
     r"(?:(?P<n3>[^，。；“”]*?)\s*(?P<c3>\d{2})?\s*[（(]项[）)])?)?"
 )
 _LEVEL_MARK_RE = re.compile(r"^\s*[（(][类款项][）)]")
+#: （204类） / （06款）: a code printed inside its level mark.
+_LEVEL_CODE_RE = re.compile(r"[（(](\d{2,3})([类款项])[）)]")
+#: 完成年初预算的 / 完成全年预算数的 / 完成预算的: an execution rate (决算 / 预算).
+_EXECUTION_RE = re.compile(r"(?:完成(?:年初|全年|调整)?预算(?:数)?的?|较年初完成)\s*$")
+#: 下降（增长）27.78%: both directions printed, the template's choice left unmade.
+_OPEN_DIRECTION_RE = re.compile(r"(?:增加|增长|减少|下降)[（(](?:增加|增长|减少|下降)[）)]\s*$")
 #: 2080501行政单位离退休 / 30101基本工资: a code printed before the name.
 _CODE_RE = re.compile(
     r"(?<![\d.,])(?P<code>[23]\d{2}(?:\d{2}){0,2})(?![\d.,])(?=\s*[" + _CJK + r"])"
@@ -408,14 +416,20 @@ class _Reader:
         if _CODE_RE.match(text, token.start) and not any(p.match(after) for _, p, _ in _UNIT_RES):
             self.ledger.structural(line, token.text, "code")
             return
-        if re.match(r"\s*年", after) and len(digits) == 4 and 1900 <= int(digits) <= 2100:
+        if _LEVEL_CODE_RE.search(before[-1:] + token.text + after[:3]):
+            # 司法（06款）: the 款 or 项 part of a code printed inside its level mark
+            self.ledger.structural(line, token.text, "code")
+            return
+        if re.match(r"\s*全?年", after) and len(digits) == 4 and 1900 <= int(digits) <= 2100:
             self.ledger.structural(line, token.text, "year")
             return
         if re.search(r"[【\[〔]\s*$", before) or re.match(r"\s*号", after):
             # 沪府规【2016】168号: a document number
             self.ledger.structural(line, token.text, "code")
             return
-        if re.match(r"\s*(?:月|日)", after):
+        if re.match(r"\s*(?:月|日)", after) or (
+                re.fullmatch(r"20\d\d\.\d{1,2}", token.text) and re.match(r"\.\d{1,2}", after)):
+            # 2025年1月1日, or 2025.1.1-2025.12.31 (a period, year.month.day)
             self.ledger.structural(line, token.text, "date")
             return
         if re.match(r"\s*[、.．](?!\d)", after) and re.search(r"(?:^|[\s：:；;。，,])\s*$", before):
@@ -436,20 +450,35 @@ class _Reader:
                 self._mention(token, kind, printed, end, para, state)
                 state.mention_end = end
                 return
+        label = text[_label_start(text, token.start, state.mention_end): token.start]
+        if _DIRECTION_RE.search(label):
+            # 增长13.95。: a change printed without its % or 万元
+            self.ledger.unread(line, token.text, "change against last year printed without a "
+                               "unit (% or 万元): cannot tell a rate from an amount")
+            return
+        if token.number == 0 and re.search(r"为\s*$", before) and re.match(r"\s*[；;。，,]", after):
+            # 政府性基金拨款支出预算为0；: a stated zero needs no unit
+            self._value(token, "万元", label, para.sentence(token.start), para, state,
+                        token.start - len(label))
+            return
         self.ledger.unread(line, token.text, "number without a unit in a narrative sentence")
 
     def _mention(self, token: _Token, kind: str, unit: str, end: int, para: _Paragraph,
                  state: _State) -> None:
         start = _label_start(para.text, token.start, state.mention_end)
-        label = para.text[start: token.start]
+        # 公共安全支出（204类）司法（06款）: codes inside the level marks, as 204（类）
+        label = _LEVEL_CODE_RE.sub(r"\1（\2）", para.text[start: token.start])
         sentence = para.sentence(token.start)
+        if state.explanation is not None and kind == "money" and _ITEM_RE.search(label):
+            # 主要用于以下方面：一般公共服务支出（类）2106.66万元: a breakdown by item
+            state.explanation = None
         if kind == "description":
             self.ledger.unread(token.line, token.text,
                                "project description measure, not a budget figure")
         elif state.explanation is not None:
             self._explanation(token, kind, unit, label, sentence, state)
         elif kind == "percent":
-            self._percent(token, label, state)
+            self._percent(token, label, sentence, state)
         elif kind == "money":
             self._money(token, unit, label, sentence, para, state, start)
         elif kind == "count":
@@ -478,7 +507,7 @@ class _Reader:
         self.statements.append(statement)
         self.ledger.figure(token.line, token.text)
 
-    def _percent(self, token: _Token, label: str, state: _State) -> None:
+    def _percent(self, token: _Token, label: str, sentence: str, state: _State) -> None:
         current = state.current
         direction = _DIRECTION_RE.search(label)
         if current is None:
@@ -486,10 +515,19 @@ class _Reader:
         elif "占" in label and not direction:
             current.share = token.number
             self.ledger.figure(token.line, token.text)
+        elif _EXECUTION_RE.search(label):
+            # 支出决算为9746.50万元，完成年初预算的95.45%: a statement of its own,
+            # beside the amount it qualifies (same code, same sentence)
+            self.statements.append(Statement("预算完成率", sentence, token.line.ref(self.file),
+                                             value=token.number, unit="%", code=current.code))
+            self.ledger.figure(token.line, token.text)
         elif direction and current.growth_rate is None:
             sign = -1 if direction.group(1) in _NEGATIVE else 1
             current.growth_rate = sign * token.number
             self.ledger.figure(token.line, token.text)
+        elif _OPEN_DIRECTION_RE.search(label):
+            self.ledger.unread(token.line, token.text, "growth rate whose direction the source "
+                               "leaves open (下降（增长）)")
         else:
             self.ledger.unread(token.line, token.text,
                                "percentage that is neither a share (占) nor a growth rate")
@@ -524,13 +562,17 @@ class _Reader:
                     self.ledger.figure(token.line, token.text)
                     return
                 if _GENERIC_RE.match(_clean_label(label)) and current.value is not None:
-                    self._restated(token, current)
+                    self._restated(token, current, state.parent)
                     return
         self._value(token, unit, label, sentence, para, state, label_start)
 
-    def _restated(self, token: _Token, current: Statement) -> None:
-        """预算安排25.77万元 after the item's 25.77万元: consumed, or flagged if it differs."""
-        if current.value == token.number:
+    def _restated(self, token: _Token, current: Statement, parent: Statement | None) -> None:
+        """预算安排25.77万元 after the item's 25.77万元: consumed, or flagged if it differs.
+
+        After 其中 the parts are listed and ``合计1170.00万`` closes the list: it
+        restates the whole (项目总预算1170.00万), not the last part.
+        """
+        if current.value == token.number or (parent is not None and parent.value == token.number):
             self.ledger.figure(token.line, token.text)
         else:
             self.ledger.unread(token.line, token.text,

@@ -350,13 +350,26 @@ def _page_lines(chars: list[_Char], grid: _Grid, page_number: int) -> list[Line]
     placed: list[tuple[float, list[Cell]]] = []
     for row in _baseline_rows(chars):
         middle = statistics.median((c.bottom + c.top) / 2 for c in row)
+        borders = grid.borders(middle)
         free: list[_Fragment] = []
-        for fragment in _fragments(row, grid.borders(middle)):
+        row_boxes: list[tuple[float, float, float, float]] = []
+        for fragment in _fragments(row, borders):
             box = grid.box((fragment.x0 + fragment.x1) / 2, fragment.middle)
             if box is None:
                 free.append(fragment)
             else:
                 boxed.setdefault(box, []).append(fragment)
+                row_boxes.append(box)
+        if free and row_boxes:
+            # A merged label cell (合计 over the code and name columns) whose
+            # borders are not drawn as one box: on the baseline of a ruled row
+            # and inside the table's rulings, it belongs to that row.
+            _, bottom, _, top = row_boxes[0]
+            inside = [f for f in free
+                      if borders and borders[0] <= (f.x0 + f.x1) / 2 <= borders[-1]]
+            for fragment in inside:
+                boxed.setdefault((fragment.x0, bottom, fragment.x1, top), []).append(fragment)
+            free = [f for f in free if f not in inside]
         if free:
             cells = [Cell(f.text, round(f.x0, 2), round(f.x1, 2)) for f in free]
             placed.append((max(f.top for f in free), cells))

@@ -44,6 +44,9 @@ TWO_SIDED = (TableKind.SUMMARY, TableKind.FISCAL_SUMMARY)
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _META_RE = re.compile(r"(部门名称|编制部门|编制单位|预算单位|单位名称|单位)\s*[:：]")
 _CODE_PART = re.compile(r"^\d{1,7}$")
+#: The national template's instruction to the filer (无…的，仍保留该表格式，并在本表
+#: 下方作下述说明：), which some documents print under an empty table.
+_INSTRUCTION_RE = re.compile(r"仍保留(?:该|本)表格式|在本表下方作")
 _TOTAL_NAMES = ("合计", "总计")
 
 _THREE_PUBLIC_CHILD = {"小计": "公务用车购置及运行费"}
@@ -81,6 +84,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     notes: list[Note] = []
     header: list[Line] = []
     data: list[Line] = []
+    table_remarks: list[str] = []
     for line in body:
         text = line.text.strip()
         if not text:
@@ -94,6 +98,13 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
                 unit = AmountUnit(unit_match.group(1))
             _structural_numbers(ledger, line, "table heading")
             continue
+        if _INSTRUCTION_RE.search(text):
+            # the template's instruction to the filer, left in by mistake: says
+            # nothing about this table's data (the 说明 line after it does)
+            table_remarks.append(f"template instruction printed under the table, not read as "
+                                 f"a note: {text!r}")
+            _structural_numbers(ledger, line, "template instruction")
+            continue
         if text.startswith(("注", "说明")) and (":" in text[:4] or "：" in text[:4]):
             notes.append(Note(text, line.ref(ctx.file)))
             _structural_numbers(ledger, line, "note")
@@ -103,7 +114,10 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
         elif data and _is_repeated_header(line, header):
             _structural_numbers(ledger, line, "repeated header")
         elif not data:
-            header.append(line)
+            header_part, total_part = _split_total_label(line, header)
+            header.append(header_part)
+            if total_part is not None:
+                data.append(total_part)
         else:
             data.append(line)  # continuation of a wrapped name, handled below
     if unit is None:
@@ -114,11 +128,13 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     for line in header:
         _structural_numbers(ledger, line, "table header")
     _lift_header_words(header, data)
-    if _has_geometry(header, data):
+    slotted = _has_geometry(header, data)
+    if slotted:
         header, data = _slotted(header, data, two_sided=kind in TWO_SIDED)
-    layout = _layout(kind, header, data, ctx)
+    layout = _layout(kind, header, data, ctx, slotted=slotted)
     table = Table(kind=kind, title=title.text.strip(), unit=unit, columns=layout.columns,
-                  rows=[], source=title.ref(ctx.file), notes=notes)
+                  rows=[], source=title.ref(ctx.file), notes=notes,
+                  reader_notes=table_remarks)
     if kind in TWO_SIDED:
         _read_two_sided(table, layout, data, ctx)
     else:
@@ -155,10 +171,39 @@ def _is_data(line: Line, kind: TableKind, header_seen: bool) -> bool:
 
 
 def _header_like(line: Line) -> bool:
-    """Most of the line's text is header words (项目, 预算数, 合计 …)."""
+    """Most of the line's text is header words (项目, 预算数, 合计 …).
+
+    A numbered line (``二、政府性基金预算财政拨款``) is a row, even where its
+    name is also a header word: headers are never numbered.
+    """
     text = squash(line.text)
+    if strip_numbering(line.text.strip()) != line.text.strip():
+        return False
     known = sum(len(word) for word, _ in scan_header(text))
     return bool(text) and known >= 0.8 * len(text)
+
+
+def _split_total_label(line: Line, header: list[Line]) -> tuple[Line, Line | None]:
+    """A header line that opens with the total row's label: (header, total row).
+
+    The 决算 fund tables (F02, F03) print the 合计 row's label in the same
+    ruled row as 本年支出's sub-headers (``合计 ⇥ 合计 ⇥ 基本支出 ⇥ 项目支出``):
+    the first 合计 is a row, the rest are columns. It is told from a 合计
+    column (Qinghai's 三公 header) by where it stands: under the 项目 label
+    cell of the header above. Without positions (a text export) nothing is split.
+    """
+    cells = [c for c in line.cells if c.text]
+    if len(cells) < 2 or squash(cells[0].text) not in _TOTAL_NAMES \
+            or not all(header_term(c.text) is not None for c in cells[1:]) \
+            or cells[0].x0 is None:
+        return line, None
+    above = [c for h in header for c in h.cells if c.text and c.x0 is not None
+             and _overlap(c, cells[0]) > 0]
+    if not above or not all(_is_label(c.text) for c in above):
+        return line, None
+    rest = cells[1:]
+    return (Line(line.number, "\t".join(c.text for c in rest), rest, line.page),
+            Line(line.number, cells[0].text, [cells[0]], line.page))
 
 
 def _is_repeated_header(line: Line, header: list[Line]) -> bool:
@@ -222,7 +267,10 @@ def _slotted(header: list[Line], data: list[Line], *,
     """
     cells = [(i, c) for i, line in enumerate(header) for c in line.cells if c.text]
     for i, cell in list(cells):
-        below = [d for j, d in cells if j > i and _overlap(cell, d) > 0]
+        # the nearest header line under the cell that has text under it: a word
+        # broken over two lines may have a blank line between its halves
+        under = [(j, d) for j, d in cells if j > i and _overlap(cell, d) > 0]
+        below = [d for j, d in under if j == under[0][0]] if under else []
         if len(below) == 1 and header_term(cell.text) is None \
                 and header_term(below[0].text) is None \
                 and header_term(cell.text + below[0].text) is not None:
@@ -233,9 +281,12 @@ def _slotted(header: list[Line], data: list[Line], *,
     # headings over the halves of a two-sided table span columns
     named = [(i, c) for i, c in cells if _leaf_term(c.text) is not None
              and not (two_sided and squash(c.text) in _SIDE_HEADINGS)]
-    leaves = [c for i, c in named if not any(j > i and _overlap(c, d) > 0 for j, d in named)]
+    leaves = [c for i, c in named if not any(j > i and _overlap(c, d) > 0 for j, d in named)
+              and not _over_phase_pair(i, c, named)]
     slots = sorted(leaves, key=lambda c: c.x0 or 0.0)
-    parents = _phase_parents(named, slots)
+    # in a two-sided table 预算数/决算数 is the side's measure itself (F12's
+    # table 1 prints 合计 over the expenditure side only)
+    parents = [""] * len(slots) if two_sided else _phase_parents(named, slots)
 
     labels = [n for n, slot in enumerate(slots) if _is_label(slot.text)]
     names = [n for n in labels if (_leaf_term(slots[n].text) or HeaderTerm("", "")).key == "name"]
@@ -283,6 +334,27 @@ def _slotted(header: list[Line], data: list[Line], *,
     return new_header, [rewrite(line, is_header=False) for line in data]
 
 
+def _over_phase_pair(row: int, cell: Cell, named: list[tuple[int, Cell]]) -> bool:
+    """A measure printed centred over its 预算数 | 决算数 pair, touching neither.
+
+    A PDF gives a header cell's text extent, not its box: a short word such as
+    合计 centred over two phase leaves can fall in the gap between them (F02's
+    三公 table), and would otherwise become a value column of its own.
+    """
+    term = _leaf_term(cell.text)
+    if term is None or term.kind != "value" or term.key in _PHASE_LEAVES:
+        return False
+    for line in sorted({j for j, _ in named if j > row}):
+        lower = [d for j, d in named if j == line]
+        left = [d for d in lower if (d.x1 or 0.0) <= (cell.x0 or 0.0)]
+        right = [d for d in lower if (d.x0 or 0.0) >= (cell.x1 or 0.0)]
+        if left and right:
+            nearest = (max(left, key=lambda d: d.x1 or 0.0), min(right, key=lambda d: d.x0 or 0.0))
+            return all((_leaf_term(d.text) or HeaderTerm("", "")).key in _PHASE_LEAVES
+                       for d in nearest)
+    return False
+
+
 def _phase_parents(named: list[tuple[int, Cell]], slots: list[Cell]) -> list[str]:
     """For each slot that is a phase leaf (预算数, 决算数), the measure it belongs to.
 
@@ -311,8 +383,10 @@ def _phase_parents(named: list[tuple[int, Cell]], slots: list[Cell]) -> list[str
     return parents
 
 
-def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext) -> _Layout:
-    if _positional(header, data):
+def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext, *,
+            slotted: bool) -> _Layout:
+    """Columns by position where cells keep their places (always, once slotted)."""
+    if (slotted and header) or _positional(header, data):
         return _layout_by_position(kind, header, ctx)
     return _layout_by_reading_order(kind, header, ctx)
 
@@ -547,13 +621,34 @@ def _split_code(cells: list[str], table: Table) -> tuple[str | None, int]:
     return head + "".join(padded), len(parts)
 
 
+def _misprinted_code(parts: list[str], table: Table) -> str | None:
+    """A 项 whose 类 cell is misprinted (F13 p9: ``7 ⇥ 11 ⇥ 02`` under 款 ``210 11``).
+
+    Where the 款 and 项 parts are well formed and the 款 row just above has
+    the same 款 part, the 类 is that row's; the table says so in a reader note.
+    Anything else is left as printed (no code, the parts kept in the name).
+    """
+    if len(parts) != 3 or not all(len(p) == 2 and p.isdigit() for p in parts[1:]):
+        return None
+    parent = next((r for r in reversed(table.rows) if r.code and len(r.code) == 5), None)
+    if parent is None or parent.code is None or parent.code[3:] != parts[1]:
+        return None
+    code = parent.code + parts[2]
+    table.reader_notes.append(
+        f"code printed as {' '.join(parts)}: 类 {parts[0]!r} is not a 3-digit code; read as "
+        f"{code}, under the 款 {parent.code} above it")
+    return code
+
+
 def _code_cells(cells: list[str], layout: _Layout, code: str | None) -> list[str]:
     """The printed parts of a row's code, to account for their digits as a code."""
     if code is None:
         return []
     if layout.positions is not None:
+        # a short part in a code column is a code part even where misprinted
         return [cells[i] for i, k in layout.label_positions.items()
-                if k == "code" and i < len(cells) and cells[i] and cells[i] in code]
+                if k == "code" and i < len(cells) and cells[i]
+                and (cells[i] in code or len(cells[i]) < 3)]
     parts: list[str] = []
     for cell in (c for c in cells if c):
         if len("".join(parts)) >= len(code) or not _CODE_PART.match(cell):
@@ -604,7 +699,9 @@ def _read_rows(table: Table, layout: _Layout, data: list[Line], ctx: TableContex
                                 and i < len(cells) and cells[i])
                 code, _ = _split_code(code_cells, table)
                 if code is None and code_cells:
-                    name = " ".join([*code_cells, name]).strip()
+                    code = _misprinted_code(code_cells, table)
+                    if code is None:
+                        name = " ".join([*code_cells, name]).strip()
                 positions = [layout.positions[i] for i in value_indexes]
                 value_cells = [cells[p] if p < len(cells) else "" for p in positions]
                 columns = [layout.columns[i] for i in value_indexes]

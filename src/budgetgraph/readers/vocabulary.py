@@ -51,6 +51,7 @@ _TITLE_NUMBERING = re.compile(
     r"^(?:部门公开表\s*\d+|表\s*\d+|\d+\s*[.．、]|[一二三四五六七八九十]+\s*[、.．])\s*"
 )
 _LEADER_DOTS = re.compile(r"(?:…|\.{3,}|·{3,}|-{3,})")
+_REFERENCE_WORDS = ("详见", "参见", "见附")
 
 
 def classify_title(text: str) -> TableKind | None:
@@ -63,6 +64,8 @@ def classify_title(text: str) -> TableKind | None:
         return None
     title = squash(_TITLE_NUMBERING.sub("", text.strip().lstrip("-").strip()))
     if not title.endswith("表") or len(title) > 40 or "。" in title:
+        return None
+    if title.startswith(_REFERENCE_WORDS):  # 详见单位的项目绩效目标表: a pointer, not a title
         return None
     for kind, words in _TITLE_RULES:
         if all(w in title for w in words):
