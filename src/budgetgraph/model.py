@@ -141,7 +141,14 @@ class Note:
 
     @property
     def states_empty(self) -> bool:
-        """True where the note says the table has no data: an explicit zero."""
+        """True where the note says the table has no data: an explicit zero.
+
+        A note that describes the table (``注：本表反映…``) is not a statement of
+        zero, whatever words it uses.
+        """
+        body = self.text.split("：", 1)[-1].split(":", 1)[-1].strip()
+        if body.startswith("本表反映"):
+            return False
         return any(w in self.text for w in ("无数据", "空表", "没有", "无“", "无\""))
 
 
