@@ -7,6 +7,7 @@ file and line, and a non-zero exit (2); anything else is a bug and shows as one.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from budgetgraph.readers import read
     from budgetgraph.summary import summary, to_json
 
+    _register_regions(args.region)
     for path in args.files:
         doc = read(path)
         print(to_json(doc) if args.json else summary(doc))
@@ -32,6 +34,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from budgetgraph.readers import read
 
     fmt = _FORMATS[args.format]
+    _register_regions(args.region)
     dataset = convert([read(path) for path in args.files], base=args.base)
     text = serialize(dataset, fmt)
     if args.output is None:
@@ -49,16 +52,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
+    from budgetgraph import remote
     from budgetgraph.pipeline import load
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    result = load(args.files, args.store, base=args.base, force=args.force, say=say)
+    if (args.store is None) == (args.endpoint is None):
+        raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
+    endpoint = None
+    if args.endpoint is not None:
+        password = os.environ.get(args.password_env) if args.password_env else None
+        endpoint = remote.endpoint(args.endpoint, engine=args.engine, user=args.user,
+                                   password=password)
+    _register_regions(args.region)
+    result = load(args.files, args.store, base=args.base, force=args.force,
+                  endpoint=endpoint, say=say)
     total = sum(quads for _, _, quads in result.documents)
-    say(f"store {args.store}: {len(result.documents)} document(s), {total} quads, "
+    say(f"{args.store or args.endpoint}: {len(result.documents)} document(s), {total} quads, "
         f"{result.reference_quads} quads of ontology and code lists")
     return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from budgetgraph.compare import run_compare
+
+    return run_compare(args.endpoint, args.code, args.year, args.format, timeout=args.timeout)
+
+
+def _register_regions(pairs: Sequence[str]) -> None:
+    """``--region NAME=CODE``: a GB/T 2260 region the built-in list lacks."""
+    from budgetgraph.readers.vocabulary import register_region
+
+    for pair in pairs:
+        name, sep, code = pair.partition("=")
+        if not sep or not code.isdigit() or len(code) != 6:
+            raise BudgetgraphError(f"--region {pair!r}: expected NAME=CODE with a 6-digit code")
+        register_region(name.strip(), code)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -78,14 +108,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Publish Chinese budget disclosures (部门预算/单位预算/部门决算) "
                     "as linked data.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    files = {"nargs": "+", "type": Path, "metavar": "FILE"}
+    region = {"action": "append", "default": [], "metavar": "NAME=CODE",
+              "help": "a region name and its GB/T 2260 code, for regions the built-in "
+                      "list lacks (repeatable)"}
 
     parse = commands.add_parser("parse", help="read documents and account for every figure")
     parse.add_argument("files", nargs="+", type=Path, metavar="FILE",
                        help="a disclosure: PDF or text export (UTF-8 or GBK)")
     parse.add_argument("--json", action="store_true", help="dump the whole model as JSON")
+    parse.add_argument("--region", **region)
     parse.set_defaults(run=_cmd_parse)
 
-    files = {"nargs": "+", "type": Path, "metavar": "FILE"}
     base = {"default": DEFAULT_BASE, "metavar": "IRI",
             "help": f"base IRI of every minted IRI (default {DEFAULT_BASE})"}
 
@@ -96,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="turtle and nt merge the named graphs; nquads, trig and "
                               "jsonld keep one graph per document (default turtle)")
     convert.add_argument("--base", **base)
+    convert.add_argument("--region", **region)
     convert.set_defaults(run=_cmd_convert)
 
     validate = commands.add_parser(
@@ -109,11 +144,21 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser(
         "load", help="read, convert, validate and load documents into the store")
     load.add_argument("files", help="disclosures: PDF or text export", **files)
-    load.add_argument("--store", type=Path, required=True, metavar="DIR",
-                      help="the on-disk store (created if missing)")
+    load.add_argument("--store", type=Path, metavar="DIR",
+                      help="the embedded on-disk store (created if missing)")
+    load.add_argument("--endpoint", metavar="URL",
+                      help="or a SPARQL engine: each document's graph replaced through the "
+                           "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
+    load.add_argument("--engine", default="generic",
+                      choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
+                      help="which engine --endpoint is (default generic)")
+    load.add_argument("--user", help="user for --endpoint writes")
+    load.add_argument("--password-env", metavar="VAR",
+                      help="environment variable holding the --user's password")
     load.add_argument("--force", action="store_true",
                       help="load documents even when they have violations")
     load.add_argument("--base", **base)
+    load.add_argument("--region", **region)
     load.set_defaults(run=_cmd_load)
 
     serve = commands.add_parser("serve", help="serve the store: /sparql and the URIs")
@@ -123,6 +168,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--base", **base)
     serve.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     serve.set_defaults(run=_cmd_serve)
+
+    compare = commands.add_parser(
+        "compare", help="one classification code across counties' endpoints")
+    compare.add_argument("--endpoint", action="append", required=True, metavar="URL",
+                         help="a SPARQL endpoint (repeat for each county)")
+    compare.add_argument("--code", default="208", help="functional code (default 208)")
+    compare.add_argument("--year", type=int, default=2024, help="fiscal year (default 2024)")
+    compare.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    compare.add_argument("--timeout", type=float, default=10.0,
+                         help="seconds to wait for each endpoint (default 10)")
+    compare.set_defaults(run=_cmd_compare)
     return parser
 
 

@@ -7,13 +7,14 @@ the ontology and code lists are loaded once, into their own graphs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
 
-from budgetgraph import store
+from budgetgraph import remote, store
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.model import Disclosure
 from budgetgraph.rdf.convert import add_reference, disclosure_graph, new_dataset
@@ -45,9 +46,11 @@ def document_dataset(doc: Disclosure, minter: Minter) -> tuple[str, Dataset]:
     return str(iri), dataset
 
 
-def load(paths: Iterable[Path], store_dir: Path, *, base: str, force: bool = False,
+def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,
+         endpoint: remote.Endpoint | None = None,
          say: Callable[[str], None] = print) -> Loaded:
-    """Load documents into the store at ``store_dir``, each replacing its own graph.
+    """Load documents into the store at ``store_dir`` (or a remote ``endpoint``),
+    each replacing its own graph.
 
     Every document is read, converted and validated before anything is
     written; a document with violations is refused (:class:`ValidationRefused`)
@@ -57,6 +60,12 @@ def load(paths: Iterable[Path], store_dir: Path, *, base: str, force: bool = Fal
     """
     from budgetgraph.validate import validate  # the shapes need rdflib only here
 
+    if endpoint is not None:
+        write: Callable[..., int] = functools.partial(remote.load_graph, endpoint)
+    elif store_dir is not None:
+        write = functools.partial(store.load_graph, store_dir)
+    else:
+        raise BudgetgraphError("load needs a store directory or an endpoint")
     minter = Minter(base)
     prepared: list[tuple[Path, str, Dataset]] = []
     years: set[int] = set()
@@ -83,10 +92,10 @@ def load(paths: Iterable[Path], store_dir: Path, *, base: str, force: bool = Fal
         single = new_dataset()
         named = single.graph(graph.identifier)
         named += graph
-        result.reference_quads += store.load_graph(store_dir, str(graph.identifier), single)
+        result.reference_quads += write(str(graph.identifier), single)
     for path, iri, dataset in prepared:
-        quads = store.load_graph(
-            store_dir, iri, dataset,
+        quads = write(
+            iri, dataset,
             progress=lambda n, name=path.name: say(f"  {name}: {n} quads read"))
         result.documents.append((path.name, iri, quads))
         say(f"loaded {path.name} into <{iri}>: {quads} quads")
