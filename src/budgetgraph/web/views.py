@@ -1,8 +1,9 @@
 """One function per resource builds a plain dict; HTML, JSON and RDF are rendered from it.
 
-The department-year budget, classification-code and project pages need the
-converter's vocabulary; they will be added as more ``*_page`` builders next to
-:func:`resource_page` and chosen by ``rdf:type`` in :func:`page_for`.
+:func:`page_for` chooses by ``rdf:type``: a disclosure gets the department-year
+budget page (:mod:`.budget`), an organisation, a classification code or a project
+its own page (:mod:`.pages`); every page also carries the resource's own
+statements, so nothing is hidden and the RDF twin is the same for all.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,12 @@ from flask import Blueprint, Response, render_template, request, send_file
 
 from ..store import QuerySpec, Statement, Term, serialize_statements
 from . import describe, negotiation
+from .budget import PHASES, disclosure_page
 from .context import Context, current
 from .errors import NotFound, WebError
+from .examples import EXAMPLE_QUERIES, STATS_QUERIES
+from .lookup import Row, year_of
+from .pages import code_page, organisation_page, project_page
 from .sparql import answer, protocol_request
 
 bp = Blueprint("budgetgraph", __name__)
@@ -37,41 +41,28 @@ PREFIXES = {
     "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
     "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
     "foaf": describe.FOAF, "void": describe.VOID, "dcat": describe.DCAT,
+    "bg": "https://w3id.org/budgetgraph/def#",
+    "obeu-dimension": "http://data.openbudgets.eu/ontology/dsd/dimension/",
+    "obeu-measure": "http://data.openbudgets.eu/ontology/dsd/measure/",
+    "obeu-attribute": "http://data.openbudgets.eu/ontology/dsd/attribute/",
+    "year": "http://reference.data.gov.uk/id/year/",
 }
+BG = PREFIXES["bg"]
+PHASE_LABELS = {iri: zh for iri, (zh, _) in PHASES.items()}
+#: Page builders by ``rdf:type``, most specific first; anything else is a plain resource.
+TYPED_PAGES = (
+    (BG + "Disclosure", disclosure_page),
+    (BG + "Department", organisation_page),
+    (BG + "BudgetUnit", organisation_page),
+    (BG + "FunctionalCode", code_page),
+    (BG + "EconomicCode", code_page),
+    (BG + "Project", project_page),
+)
+#: Template of each page view; ``resource`` is every other IRI.
+TEMPLATES = {"resource": "resource.html", "disclosure": "disclosure.html",
+             "organisation": "organisation.html", "code": "code.html", "project": "project.html"}
 #: Most links labelled per page: each label is one store lookup.
 MAX_LABELLED = 300
-
-#: Landing-page figures, by SPARQL. Provisional vocabulary (RDF Data Cube's SDMX
-#: dimensions) until the converter's is fixed.
-STATS_QUERIES = {
-    "years": """PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
-SELECT DISTINCT ?value WHERE { ?obs sdmx-dimension:refPeriod ?value } ORDER BY ?value LIMIT 200""",
-    "regions": """PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
-SELECT DISTINCT ?value WHERE { ?obs sdmx-dimension:refArea ?value } ORDER BY ?value LIMIT 500""",
-}
-
-#: Researcher questions that run with one click: (Chinese title, English title, query).
-EXAMPLE_QUERIES: tuple[tuple[str, str, str], ...] = (
-    ("各数据集的观测数", "Observations per data set", """PREFIX qb: <http://purl.org/linked-data/cube#>
-SELECT ?dataset (COUNT(?obs) AS ?observations)
-WHERE { ?obs a qb:Observation ; qb:dataSet ?dataset }
-GROUP BY ?dataset ORDER BY DESC(?observations)"""),
-    ("编码表与中文名称", "Code list concepts with their Chinese names",
-     """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?concept ?notation ?label
-WHERE { ?concept a skos:Concept ; skos:prefLabel ?label .
-        OPTIONAL { ?concept skos:notation ?notation } FILTER(lang(?label) = "zh") }
-ORDER BY ?notation LIMIT 100"""),
-    ("各部门", "Departments", """PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?department ?name
-WHERE { ?department a org:Organization . OPTIONAL { ?department skos:prefLabel ?name } }
-LIMIT 100"""),
-    ("每个文件的三元组数", "Triples per document graph",
-     """SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph ORDER BY ?graph"""),
-)
-
 
 # --- terms as page data --------------------------------------------------------
 
@@ -161,8 +152,15 @@ def resource_page(ctx: Context, iri: str) -> dict[str, Any]:
 
 
 def page_for(ctx: Context, iri: str) -> dict[str, Any]:
-    """The page builder for ``iri``; the extension point for type-specific pages."""
-    return resource_page(ctx, iri)
+    """The resource's page, extended by the builder its ``rdf:type`` selects."""
+    page = resource_page(ctx, iri)
+    page["view"] = "resource"
+    types = {term.value for term in ctx.store.objects(iri, [RDF_TYPE])}
+    for type_iri, builder in TYPED_PAGES:
+        if type_iri in types:
+            page.update(builder(ctx.store, ctx.urls, iri))
+            break
+    return page
 
 
 def _alternates(path: str) -> str:
@@ -195,7 +193,8 @@ def resource(rest: str) -> Response:
     iri = ctx.urls.iri_for_path(request.path)
     media_type = negotiation.resource_type(request.accept_mimetypes,
                                            request.args.getlist("format"))
-    return _render(ctx, page_for(ctx, iri), media_type, "resource.html", request.path)
+    page = page_for(ctx, iri)
+    return _render(ctx, page, media_type, TEMPLATES[page["view"]], request.path)
 
 
 # --- SPARQL ------------------------------------------------------------------
@@ -231,38 +230,60 @@ def _examples(ctx: Context) -> list[dict[str, str]]:
 
 # --- landing, VoID, dumps ------------------------------------------------------
 
-def _stats(ctx: Context) -> dict[str, list[str]]:
-    """Years and regions present, by SPARQL in the query pool; cached once they are known."""
+def _stats(ctx: Context) -> dict[str, list[Row]]:
+    """Documents, years, regions and departments, by SPARQL in the query pool.
+
+    Cached once all are known (the snapshot does not change); a busy or slow
+    pool leaves them out of this page and they are tried again next time.
+    """
     cached = ctx.cached("stats")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    stats: dict[str, list[str]] = {}
+    stats: dict[str, list[Row]] = {}
     for name, query in STATS_QUERIES.items():
         spec = QuerySpec(query, "application/sparql-results+json", None,
                          ctx.settings["max_result_rows"], ctx.settings["max_result_bytes"])
         try:
             outcome = ctx.pool.run(spec, timeout=ctx.settings["query_timeout"])
         except WebError:
-            return stats  # busy or slow: show the page without these figures, retry later
-        rows = json.loads(outcome.body)["results"]["bindings"] if outcome.status == "ok" else []
-        stats[name] = [row["value"]["value"] for row in rows if "value" in row]
+            return stats
+        if outcome.status != "ok":
+            return stats
+        rows = json.loads(outcome.body)["results"]["bindings"]
+        stats[name] = [{k: v["value"] for k, v in row.items()} for row in rows]
     ctx.remember("stats", stats)
     return stats
 
 
+def _departments(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
+    """Each organisation that published, with a link to each of its disclosures."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(row["value"], {
+            "href": ctx.urls.href(row["value"]), "label": row.get("label") or row["value"],
+            "region": row.get("regionLabel"), "documents": []})
+        document = {"href": ctx.urls.href(row["doc"]), "year": year_of(row["year"]),
+                    "phase": PHASE_LABELS.get(row["phase"], "")}
+        if document not in entry["documents"]:
+            entry["documents"].append(document)
+    return list(found.values())
+
+
 def landing_page(ctx: Context) -> dict[str, Any]:
     graphs = ctx.graphs()
-    documents = [g for g in graphs if g.iri.startswith(ctx.settings["base_iri"] + "graph/doc/")]
     stats = _stats(ctx)
+    documents = stats.get("documents")
     return {
         "title": ctx.settings["title"],
         "description": ctx.settings["description"],
         "triples": sum(g.triples for g in graphs),
         "graphs": [{"iri": g.iri, "triples": g.triples, "dump": ctx.urls.dump_for_graph(g.iri)}
                    for g in graphs],
-        "documents": len(documents),
-        "years": stats.get("years"),
-        "regions": stats.get("regions"),
+        "documents": int(documents[0]["value"]) if documents else None,
+        "years": [year_of(row["value"]) for row in stats["years"]] if "years" in stats else None,
+        "regions": [{"href": ctx.urls.href(row["value"]), "label": row.get("label")}
+                    for row in stats["regions"]] if "regions" in stats else None,
+        "departments": _departments(ctx, stats.get("departments", [])),
         "examples": _examples(ctx),
         "dump_all": ctx.urls.dump_all,
         "void": ctx.urls.void,
@@ -284,9 +305,6 @@ def landing() -> Response:
     return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-
-
 @bp.get("/.well-known/void")
 def void() -> Response:
     ctx = current()
@@ -294,8 +312,9 @@ def void() -> Response:
     if media_type == negotiation.HTML:
         media_type = "text/turtle"
     stats = _stats(ctx)
-    years = sorted({m.group(1) for v in stats.get("years", []) if (m := _YEAR.search(v))})
-    regions = [v for v in stats.get("regions", []) if v.startswith(("http://", "https://"))]
+    years = sorted({year for row in stats.get("years", []) if (year := year_of(row["value"]))
+                    .isdigit()})
+    regions = [row["value"] for row in stats.get("regions", [])]
     statements = describe.void_dcat(ctx.urls, ctx.settings, ctx.graphs(), years=years,
                                     regions=regions)
     body = serialize_statements(statements, media_type, prefixes=describe.PREFIXES)
