@@ -74,7 +74,8 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
         doc = read(path)
         iri, dataset = document_dataset(doc, minter)
         outcome = validate(dataset)
-        result.findings.extend(f"{path.name}: {line}" for line in outcome.summary_lines())
+        result.findings.extend(f"{path.name}: {finding.severity} {finding.title_en}"
+                               for finding in (*outcome.violations, *outcome.warnings))
         if not outcome.conforms and not force:
             raise ValidationRefused(
                 f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
