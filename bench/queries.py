@@ -1,0 +1,70 @@
+"""The fixed set of researcher queries every engine is timed on.
+
+Chosen to cover the shapes a reader of budgets asks, not to flatter an engine:
+an aggregate over one region (totals by 类), a lookup of one document's table,
+a comparison of two counties (two grouped sub-SELECTs joined), a DESCRIBE of
+one observation, and a label search (a scan with a string filter). All run on
+the union default graph, so the same text works in rdflib (``default_union``),
+pyoxigraph (``use_default_graph_as_union``) and the servers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
+PREFIX m: <http://data.openbudgets.eu/ontology/dsd/measure/>
+PREFIX dim: <http://data.openbudgets.eu/ontology/dsd/dimension/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The resources the queries name, taken from the corpus actually loaded."""
+
+    base: str
+    region_a: str  # GB/T 2260 code
+    region_b: str
+    year: int
+    disclosure: str  # IRI of one document
+    observation: str  # IRI of one observation
+
+
+def queries(t: Targets) -> dict[str, str]:
+    """Name → SPARQL text, in the order the report lists them."""
+    code = f"{t.base}id/code"
+
+    def class_totals(region: str, var: str) -> str:
+        return (f"SELECT ?class (SUM(?x) AS ?{var}) WHERE {{"
+                f" ?o bg:region <{t.base}id/region/{region}> ;"
+                f" bg:tableKind <{code}/table/general-public> ; bg:column <{code}/column/total> ;"
+                f" bg:rowLevel 1 ; bg:functionalClass ?class ;"
+                f" dim:fiscalYear <http://reference.data.gov.uk/id/year/{t.year}> ; m:amount ?x }}"
+                f" GROUP BY ?class")
+
+    return {
+        "region totals by 类": PREFIXES + f"""SELECT ?year ?class (SUM(?x) AS ?total) WHERE {{
+  ?o bg:region <{t.base}id/region/{t.region_a}> ; bg:tableKind <{code}/table/general-public> ;
+     bg:column <{code}/column/total> ; bg:rowLevel 1 ; bg:functionalClass ?class ;
+     dim:fiscalYear ?year ; m:amount ?x .
+}} GROUP BY ?year ?class ORDER BY ?year ?class""",
+        "one department's budget": PREFIXES + f"""SELECT ?item ?label ?column ?amount WHERE {{
+  ?o bg:disclosure <{t.disclosure}> ; bg:tableKind <{code}/table/expenditure> ;
+     bg:column ?column ; bg:rowLabel ?label ; m:amount ?amount .
+  OPTIONAL {{ ?o bg:item ?item }}
+}} ORDER BY ?item ?column""",
+        "cross-county comparison": PREFIXES + f"""SELECT ?class ?a ?b WHERE {{
+  {{ {class_totals(t.region_a, "a")} }}
+  {{ {class_totals(t.region_b, "b")} }}
+}} ORDER BY ?class""",
+        "DESCRIBE an observation": f"DESCRIBE <{t.observation}>",
+        "label search": PREFIXES + """SELECT ?s ?label WHERE {
+  ?s rdfs:label ?label . FILTER(CONTAINS(STR(?label), "住房公积金"))
+} LIMIT 20""",
+    }
+
+
+#: The query the HTTP load test sends: a one-document lookup, the most common request.
+def http_query(t: Targets) -> str:
+    return queries(t)["one department's budget"]
