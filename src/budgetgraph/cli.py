@@ -46,7 +46,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from budgetgraph.validate import run_validate
+    from budgetgraph.report import run_validate
 
     return run_validate(list(args.files), args.report)
 

@@ -225,6 +225,9 @@ class Indicator:
     weight: Decimal | None
     source: SourceRef
     target_value: Decimal | None = None
+    #: 本年权重, where the table prints it beside 权重: the weight for the budget
+    #: year itself. The two columns normally repeat each other.
+    current_weight: Decimal | None = None
 
 
 @dataclass

@@ -673,4 +673,5 @@ class _Converter:
         self.add(iri, BG.targetValue, indicator.target_value)
         self.add(iri, BG.measurementUnit, indicator.unit.strip())
         self.add(iri, BG.weight, indicator.weight)
+        self.add(iri, BG.currentYearWeight, indicator.current_weight)
         self.add(iri, PROV.wasDerivedFrom, self.source(indicator.source))

@@ -610,7 +610,7 @@ class _Reader:
         elif current != weight:
             self.notes.append(
                 f"{where}: 权重 {_plain(weight)} but 本年权重 {_plain(current)} for "
-                f"'{row.level3}'; the first is kept."
+                f"'{row.level3}'; both are kept."
             )
         run.rows.append(
             Indicator(
@@ -623,6 +623,7 @@ class _Reader:
                 weight=weight,
                 source=row.line.ref(self.file),
                 target_value=_amount(target) if is_amount(target) else None,
+                current_weight=row.weights[1] if len(row.weights) > 1 else None,
             )
         )
         run.current_weights.append(current)
