@@ -223,6 +223,7 @@ def test_department_year_html_links_each_figure_and_its_source(real_server: str)
     text = page(real_server + BUDGET)
     assert "/id/obs/630223/e6b42d96fa/2024/budget/expenditure/2080109/basic" in links(text)
     assert ">692.81</a>" in text and "2,181.31" in text
+    assert ">1,006.20</a>" in text and ">144.70</a>" in text  # as printed, trailing zeros kept
     source = ORG + "/2024/budget/source/huzhu-social-insurance-bureau-2024-budget.txt/L120"
     assert source in links(text)
     assert "huzhu-social-insurance-bureau-2024-budget.txt:120" in text

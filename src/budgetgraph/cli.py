@@ -202,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BudgetgraphError as exc:
         print(f"budgetgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file or store the system refused: say which, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"budgetgraph: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("budgetgraph: interrupted", file=sys.stderr)
         return 130

@@ -76,7 +76,7 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
         outcome = validate(dataset)
         result.findings.extend(f"{path.name}: {finding.severity} {finding.title_en}"
                                for finding in (*outcome.violations, *outcome.warnings))
-        if not outcome.conforms and not force:
+        if outcome.violations and not force:
             raise ValidationRefused(
                 f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
                 "anyway; `budgetgraph validate` shows them)", file=str(path))

@@ -191,6 +191,7 @@ def load_graph(
         raise StoreError(f"not valid N-Quads: {error.msg}", file=label,
                          line=error.lineno) from error
     body = "\n".join(parts)
+    Path(store_dir).mkdir(parents=True, exist_ok=True)
     store = ox.Store(os.fspath(store_dir))
     try:
         store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")

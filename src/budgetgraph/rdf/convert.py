@@ -230,6 +230,10 @@ class _Converter:
         self.add(subject, predicate, to_yuan(value, unit))
         self.add(subject, BG.sourceValue, value)
         self.add(subject, BG.sourceUnit, UNITS[unit])
+        # engines keep a decimal's value, not its digits: 1,006.20 would show as 1006.2
+        exponent = value.as_tuple().exponent
+        self.add(subject, BG.printedDecimals,
+                 Literal(max(0, -exponent) if isinstance(exponent, int) else 0))
 
     def concept(self, code_list: CodeList, code: str, label: str | None = None) -> URIRef:
         """The concept of ``code`` in the document year's list; an unlisted code

@@ -51,13 +51,15 @@ TABLES_QUERY = """SELECT DISTINCT ?table ?title ?kind ?kindZh ?kindEn ?unit ?pag
 } LIMIT 100"""
 
 OBSERVATIONS_QUERY = """SELECT DISTINCT ?obs ?table ?column ?colZh ?colEn ?year ?amount ?value
-       ?item ?code ?itemEn ?rowLabel ?level ?side ?total ?src ?srcLabel ?page ?line WHERE {
+       ?decimals ?item ?code ?itemEn ?rowLabel ?level ?side ?total ?src ?srcLabel ?page ?line
+WHERE {
   ?obs bg:disclosure $this ; qb:dataSet ?table ; bg:column ?col ;
        obeu-dimension:fiscalYear ?year ; obeu-measure:amount ?amount .
   ?col skos:notation ?column .
   OPTIONAL { ?col skos:prefLabel ?colZh FILTER(lang(?colZh) = "zh") }
   OPTIONAL { ?col skos:prefLabel ?colEn FILTER(lang(?colEn) = "en") }
   OPTIONAL { ?obs bg:sourceValue ?value }
+  OPTIONAL { ?obs bg:printedDecimals ?decimals }
   OPTIONAL { ?obs bg:item ?item .
              OPTIONAL { ?item skos:prefLabel ?itemEn FILTER(lang(?itemEn) = "en") } }
   OPTIONAL { ?obs bg:functionalClassification|bg:economicClassification ?cls .
@@ -96,10 +98,13 @@ def column_rank(notation: str) -> tuple[int, str]:
     return rank, notation
 
 
-def money(text: str | None) -> str:
-    """A printed figure with thousands separators, as many decimals as printed."""
+def money(text: str | None, decimals: str | None = None) -> str:
+    """A printed figure with thousands separators and as many decimals as printed."""
     value = decimal(text)
-    return "" if value is None else format(value, ",")
+    if value is None:
+        return ""
+    places = int(decimals) if decimals is not None else None
+    return format(value, f",.{places}f") if places is not None else format(value, ",")
 
 
 def rate(final: str | None, budget: str | None) -> str | None:
@@ -165,7 +170,8 @@ def _place(table: dict[str, Any], obs: Row, urls: Urls, doc_year: str) -> None:
             "source_href": urls.href(obs["src"]) if "src" in obs else None,
             "position": (SIDE_ORDER.get(side, 2), *_position(obs)), "cells": {}}
     row["cells"][column_key] = {
-        "text": money(obs.get("value")), "amount": obs["amount"], "href": urls.href(obs["obs"]),
+        "text": money(obs.get("value"), obs.get("decimals")), "amount": obs["amount"],
+        "href": urls.href(obs["obs"]),
         "source": obs.get("srcLabel")}
 
 
