@@ -1,0 +1,74 @@
+"""`budgetgraph load` end to end on the real document: read → convert → validate → store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.corpus import QINGHAI
+
+from budgetgraph.cli import main
+from budgetgraph.store import open_read_only
+
+DOCUMENT_GRAPH = "http://127.0.0.1:8000/graph/org/630223/e6b42d96fa/2024/budget"
+
+
+def graphs(store_dir: Path) -> dict[str, int]:
+    snapshot = open_read_only(store_dir)
+    try:
+        return {g.iri: g.triples for g in snapshot.graphs()}
+    finally:
+        del snapshot
+
+
+def mutated(tmp_path: Path, line: int, old: str, new: str) -> Path:
+    lines = QINGHAI.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path = tmp_path / QINGHAI.name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_load_then_reload_replaces_the_document_graph(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_dir = tmp_path / "var" / "store"  # parents are created
+    assert main(["load", str(QINGHAI), "--store", str(store_dir)]) == 0
+    first = graphs(store_dir)
+    assert first[DOCUMENT_GRAPH] > 5000
+    assert any("/graph/ontology" in iri for iri in first)
+    err = capsys.readouterr().err
+    assert "542/542 figures, 0 violation(s)" in err
+    assert main(["load", str(QINGHAI), "--store", str(store_dir)]) == 0
+    assert graphs(store_dir) == first  # replaced, not added to
+
+
+def test_a_document_with_violations_is_refused_and_the_store_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_dir = tmp_path / "store"
+    assert main(["load", str(QINGHAI), "--store", str(store_dir)]) == 0
+    before = graphs(store_dir)
+    broken_dir = tmp_path / "broken"
+    broken_dir.mkdir()
+    broken = mutated(broken_dir, 120, "772.24\t692.81", "772.24\t699.81")
+    assert main(["load", str(broken), "--store", str(store_dir)]) == 1
+    assert "violation" in capsys.readouterr().err
+    assert graphs(store_dir) == before
+    assert main(["load", str(broken), "--store", str(store_dir), "--force"]) == 0
+    assert graphs(store_dir)[DOCUMENT_GRAPH] == before[DOCUMENT_GRAPH]  # same shape, new figure
+
+
+def test_an_unreadable_document_loads_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    store_dir = tmp_path / "store"
+    assert main(["load", str(QINGHAI), str(empty), "--store", str(store_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "Traceback" not in err
+    assert not store_dir.exists()  # the good document was not loaded either
+
+
+def test_load_needs_exactly_one_target(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(QINGHAI)]) == 2
+    assert "--store" in capsys.readouterr().err
