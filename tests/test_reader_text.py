@@ -161,3 +161,33 @@ def test_reader_accepts_gbk(tmp_path) -> None:
     gbk.write_bytes(QINGHAI.read_text(encoding="utf-8").encode("gb18030"))
     doc = read(gbk)
     assert doc.table(TableKind.EXPENDITURE).row("2080109").values["基本支出"] == D("692.81")
+
+
+def test_qinghai_accounts_for_every_number(qinghai: Disclosure) -> None:
+    coverage = qinghai.coverage
+    assert coverage.figures_total == coverage.figures_consumed == 542
+    assert coverage.unread == []
+    # numbers that are not figures are counted by kind, not hidden
+    assert {"year", "code", "list number"} <= set(coverage.structural)
+
+
+def test_f08_text_unread_numbers_each_have_a_reason(f08: Disclosure) -> None:
+    coverage = f08.coverage
+    assert coverage.figures_consumed >= coverage.figures_total - 3
+    assert coverage.unread, "F08 restates an item's amount differently: that must show"
+    for item in coverage.unread:
+        assert item.reason != "not understood"
+        assert item.token.source.line > 0
+
+
+def test_space_separated_export_gives_the_same_tables(f08: Disclosure, tmp_path) -> None:
+    """Cells separated by runs of spaces instead of tabs (pdftotext-style)."""
+    spaced = tmp_path / "f08-spaces.txt"
+    spaced.write_text(F08_TEXT.read_text(encoding="utf-8").replace("\t", "   "),
+                      encoding="utf-8")
+    doc = read(spaced)
+
+    def figures(d: Disclosure) -> list[tuple[str, str | None, str, dict[str, Decimal | None]]]:
+        return [(t.kind.value, r.code, r.name, r.values) for t in d.tables for r in t.rows]
+
+    assert figures(doc) == figures(f08)
