@@ -6,6 +6,8 @@ import contextlib
 import csv
 import io
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,19 @@ def test_a_generated_county_is_the_real_document_scaled_exactly(county: fixtures
 def test_an_unknown_region_name_leaves_the_code_empty(tmp_path: Path) -> None:
     [path] = fixtures.write_counties(tmp_path, [fixtures.COUNTY_A])
     assert read(path).region_code is None  # hence fixtures.regions_known()
+
+
+def test_the_module_writes_the_counties_and_names_the_region_option(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m budgetgraph.fixtures DIR`` then the command it suggests, in a fresh process."""
+    assert fixtures.main([str(tmp_path)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    path, option = first.split("  ")
+    assert option == "--region 示例甲县=630291"
+    result = subprocess.run([sys.executable, "-m", "budgetgraph.cli", "parse", path,
+                             *option.split(" ")], capture_output=True, text=True, timeout=60,
+                            check=True)
+    assert "示例甲县社会保险服务局 (示例甲县 630291)" in result.stdout.splitlines()[0]
 
 
 def _sample() -> compare.Comparison:

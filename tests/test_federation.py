@@ -9,7 +9,9 @@ independent federating client (Comunica, which reads the endpoints' default
 graph: ours is the union of the named graphs), and by ``budgetgraph compare``.
 
 Comunica is installed with ``npm ci --prefix tests/comunica``; without it that
-test skips (fails under ``BUDGETGRAPH_REQUIRE_ENGINES=1``).
+test skips (fails under ``BUDGETGRAPH_REQUIRE_ENGINES=1``). A browser federates
+too: A's YASGUI editor, in headless Chromium (set up as in ``test_browser.py``),
+runs the ``SERVICE <B>`` query and shows both counties' rows.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.test_browser import WAIT, _run_in_yasgui, browser
 
 from budgetgraph import compare, fixtures, store
 from budgetgraph.pipeline import document_dataset
 from budgetgraph.rdf.convert import add_reference, new_dataset
 from budgetgraph.rdf.uris import Minter
 from budgetgraph.readers import read
+
+__all__ = ["browser"]  # headless Chromium, shared with test_browser
 
 BASE = "http://127.0.0.1:8000/"
 TIMEOUT = 3.0
@@ -180,6 +185,39 @@ def test_our_endpoint_federates_to_an_allow_listed_server(federation: Federation
     status, data = _post(federation.a, query)
     assert status == 200, data
     assert _by_region(data) == EXPECTED_208
+
+
+def test_yasgui_on_one_server_shows_both_counties(federation: Federation,
+                                                 browser: object) -> None:
+    """A person's route: A's query editor, a SERVICE clause to B, both rows in the table."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = PREFIXES + f"""SELECT ?region ?amount WHERE {{
+  {{ {PATTERN} }} UNION {{ SERVICE <{federation.b}> {{ {PATTERN} }} }} }}"""
+    editor = federation.a.removesuffix("/sparql") + "/query?"
+    browser.get(editor + urllib.parse.urlencode({"query": query}))  # type: ignore[attr-defined]
+    assert browser.find_elements(By.CSS_SELECTOR, "#query-form[hidden]"), \
+        "YASGUI is not vendored: scripts/fetch-yasgui.sh"  # type: ignore[attr-defined]
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: _run_in_yasgui(d, "SERVICE"))
+    text = wait.until(lambda d: _results_with(d, "630291", "630292"))
+    assert "40307400" in text and "60461100" in text
+
+
+def _results_with(driver: object, *needles: str) -> str | None:
+    """YASR's result table text once it shows every needle (YASR redraws it: retry)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        for table in driver.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table"):  # type: ignore[attr-defined]
+            text = str(table.text)
+            if all(needle in text for needle in needles):
+                return text
+    except StaleElementReferenceException:
+        pass
+    return None
 
 
 def test_service_off_the_allow_list_is_refused(federation: Federation) -> None:

@@ -32,7 +32,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + name for name in ("decimal", "integer", "double", "float", "int", "long")}
 
 
-def _engine(name: str, engine: str) -> remote.Endpoint:
+def engine_endpoint(name: str, engine: str) -> remote.Endpoint:
     url = os.environ.get(f"BUDGETGRAPH_{name}_URL")
     if not url:
         message = (f"BUDGETGRAPH_{name}_URL is not set: start the engine with "
@@ -47,7 +47,7 @@ def _engine(name: str, engine: str) -> remote.Endpoint:
 @pytest.fixture(params=["virtuoso", "oxigraph"])
 def engine(request: pytest.FixtureRequest) -> remote.Endpoint:
     """Each engine in turn; an engine named in the environment must answer."""
-    ep = _engine(request.param.upper(), request.param)
+    ep = engine_endpoint(request.param.upper(), request.param)
     remote.RemoteStore(ep, timeout=5).ask("ASK {}")  # unreachable → RemoteError, a failure
     return ep
 
@@ -70,7 +70,7 @@ def _reference(minter: Minter) -> list[tuple[str, Dataset]]:
     return out
 
 
-def _load_everywhere(ep: remote.Endpoint, store_dir: Path, base: str) -> tuple[str, float]:
+def load_everywhere(ep: remote.Endpoint, store_dir: Path, base: str) -> tuple[str, float]:
     """The Qinghai document and the reference graphs, into the engine and an embedded store."""
     minter = Minter(base)
     iri, dataset = document_dataset(read(fixtures.SOURCE), minter)
@@ -84,7 +84,7 @@ def _load_everywhere(ep: remote.Endpoint, store_dir: Path, base: str) -> tuple[s
     return iri, elapsed
 
 
-def _canonical(binding: dict[str, str] | None) -> tuple[str, ...]:
+def canonical(binding: dict[str, str] | None) -> tuple[str, ...]:
     """A result term compared by value: engines rewrite ``20153700.00`` as ``20153700``."""
     if binding is None:
         return ("unbound",)
@@ -106,8 +106,8 @@ def _value(term: store.Term) -> store.Term:
     return term
 
 
-def _rows(data: dict, variables: list[str]) -> list[tuple[tuple[str, ...], ...]]:
-    return sorted(tuple(_canonical(row.get(v)) for v in variables)
+def rows_by_value(data: dict, variables: list[str]) -> list[tuple[tuple[str, ...], ...]]:
+    return sorted(tuple(canonical(row.get(v)) for v in variables)
                   for row in data["results"]["bindings"])
 
 
@@ -153,7 +153,7 @@ def _embedded_json(store_dir: Path, query: str) -> dict:
 
 def test_qinghai_document_gives_the_same_results_in_the_engine_and_the_embedded_store(
         engine: remote.Endpoint, tmp_path: Path, base: str) -> None:
-    _, seconds = _load_everywhere(engine, tmp_path / "store", base)
+    _, seconds = load_everywhere(engine, tmp_path / "store", base)
     print(f"{engine.engine}: Qinghai document (7,399 triples) loaded in {seconds:.2f} s")
     remote_store = remote.RemoteStore(engine)
     for name, template in QUERIES.items():
@@ -164,7 +164,7 @@ def test_qinghai_document_gives_the_same_results_in_the_engine_and_the_embedded_
             assert theirs["boolean"] == local["boolean"] is True, name
             continue
         variables = local["head"]["vars"]
-        assert _rows(theirs, variables) == _rows(local, variables), name
+        assert rows_by_value(theirs, variables) == rows_by_value(local, variables), name
         assert local["results"]["bindings"], f"{name}: the query must find something"
 
 
@@ -192,7 +192,7 @@ def test_a_quad_of_another_graph_is_refused(engine: remote.Endpoint, base: str) 
 
 def test_remote_store_lookups_match_the_embedded_store(engine: remote.Endpoint, tmp_path: Path,
                                                        base: str) -> None:
-    iri, _ = _load_everywhere(engine, tmp_path / "store", base)
+    iri, _ = load_everywhere(engine, tmp_path / "store", base)
     local, theirs = store.open_read_only(tmp_path / "store"), remote.RemoteStore(engine)
     department = next(t.value for _, p, t in local.describe(iri.replace("/graph/", "/id/"),
                                                             limit=500)

@@ -141,6 +141,17 @@ def test_sparqlwrapper_csv_tsv(web_server: str, fmt: str, separator: str) -> Non
     assert "社会保障和就业支出" in text
 
 
+@pytest.mark.parametrize("media_type", ["text/csv", "text/tab-separated-values"])
+def test_accept_alone_picks_csv_and_tsv(web_server: str, media_type: str) -> None:
+    """curl's way: only the Accept header, no ``format`` parameter."""
+    status, headers, body = fetch(web_server + "/sparql",
+                                  data=urllib.parse.urlencode({"query": SELECT}).encode(),
+                                  content_type="application/x-www-form-urlencoded",
+                                  accept=media_type)
+    assert status == 200 and headers["Content-Type"].startswith(media_type)
+    assert "社会保障和就业支出" in body.decode()
+
+
 def test_sparqlwrapper_ask(web_server: str) -> None:
     result = _wrapper(web_server, "ASK { ?s a <http://purl.org/linked-data/cube#Observation> }",
                       JSON).queryAndConvert()

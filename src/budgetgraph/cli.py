@@ -94,12 +94,31 @@ def _register_regions(pairs: Sequence[str]) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from budgetgraph.web.serve import serve
 
-    serve(args.store, host=args.host, port=args.port, base=args.base, workers=args.workers)
+    if (args.store is None) == (args.endpoint is None):
+        raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
+    settings: dict[str, object] = {"service_allowlist": tuple(args.service_allow)}
+    if args.endpoint is not None:
+        settings |= {"endpoint": args.endpoint, "endpoint_engine": args.engine,
+                     "endpoint_user": args.user or "",
+                     "endpoint_password_env": args.password_env or ""}
+    serve(args.store, host=args.host, port=args.port, base=args.base, workers=args.workers,
+          **settings)
     return 0
 
 
 _FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.NTRIPLES, "nquads": RdfFormat.NQUADS,
             "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSONLD}
+
+
+def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
+    """--endpoint and its companions, the same for load and serve."""
+    command.add_argument("--endpoint", metavar="URL", help=endpoint_help)
+    command.add_argument("--engine", default="generic",
+                         choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
+                         help="which engine --endpoint is (default generic)")
+    command.add_argument("--user", help="user for --endpoint")
+    command.add_argument("--password-env", metavar="VAR",
+                         help="environment variable holding the --user's password")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,15 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("files", help="disclosures: PDF or text export", **files)
     load.add_argument("--store", type=Path, metavar="DIR",
                       help="the embedded on-disk store (created if missing)")
-    load.add_argument("--endpoint", metavar="URL",
-                      help="or a SPARQL engine: each document's graph replaced through the "
-                           "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
-    load.add_argument("--engine", default="generic",
-                      choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
-                      help="which engine --endpoint is (default generic)")
-    load.add_argument("--user", help="user for --endpoint writes")
-    load.add_argument("--password-env", metavar="VAR",
-                      help="environment variable holding the --user's password")
+    _endpoint_options(load, "or a SPARQL engine: each document's graph replaced through the "
+                            "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
     load.add_argument("--force", action="store_true",
                       help="load documents even when they have violations")
     load.add_argument("--base", **base)
@@ -162,7 +174,13 @@ def _parser() -> argparse.ArgumentParser:
     load.set_defaults(run=_cmd_load)
 
     serve = commands.add_parser("serve", help="serve the store: /sparql and the URIs")
-    serve.add_argument("--store", type=Path, required=True, metavar="DIR")
+    serve.add_argument("--store", type=Path, metavar="DIR",
+                       help="the embedded store (made by `budgetgraph load --store`)")
+    _endpoint_options(serve, "or serve a SPARQL engine's graphs: pages read it and /sparql "
+                             "is forwarded to it (see docs/engines.md)")
+    serve.add_argument("--service-allow", action="append", default=[], metavar="URL",
+                       help="an endpoint that queries may call with SERVICE (repeatable; "
+                            "none by default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--base", **base)

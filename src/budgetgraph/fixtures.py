@@ -10,22 +10,28 @@ documents; until more real ones arrive, tests make them from
 * the department's name;
 * every money figure, multiplied by an integer ``factor``.
 
-Scaling by an integer keeps every identity (勾稽关系) exact: sums, shares and
-growth rates (``current − change = last year``, ``change / last = rate``) are all
-linear in the figures, so the generated document is exactly as consistent as the
-real one. Non-money numbers (indicator targets, weights, head counts, years,
+Scaling by an integer keeps every identity (勾稽关系) that is exact in the
+source exact: sums, shares and growth rates (``current − change = last year``,
+``change / last = rate``) are all linear in the figures. It multiplies the
+source's rounding differences too: a total printed 0.01 below the sum of its
+rounded parts is 0.03 below at ×3, past the validator's rounding tolerance, so
+``budgetgraph load`` needs ``--force`` for these files (docs/federation.md).
+Non-money numbers (indicator targets, weights, head counts, years,
 percentages) are left alone. Files are written as ``GENERATED-<code>-….txt``.
 
 The reader maps region names to codes through
 :data:`budgetgraph.readers.vocabulary.REGIONS`, which does not list these
-fictional names; :func:`regions_known` adds them while a block runs (an unknown
-name would leave ``region_code`` empty and mint ``…/region/unknown``).
+fictional names (an unknown name would leave ``region_code`` empty and mint
+``…/region/unknown``): tests use :func:`regions_known` while a block runs, the
+command line ``--region 示例甲县=630291``. ``python -m budgetgraph.fixtures DIR``
+writes the files and prints, for each, that option.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,3 +187,17 @@ def regions_known(counties: Iterable[County] = GENERATED_COUNTIES) -> Iterator[N
     finally:
         for name in added:
             del REGIONS[name]
+
+
+def main(argv: list[str]) -> int:
+    """``python -m budgetgraph.fixtures DIR``: write the counties, each with its ``--region``."""
+    if len(argv) != 1:
+        print("usage: python -m budgetgraph.fixtures DIR", file=sys.stderr)
+        return 2
+    for county, path in zip(GENERATED_COUNTIES, write_counties(Path(argv[0])), strict=True):
+        print(f"{path}  --region {county.region}={county.code}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -329,11 +329,17 @@ def load_graph(ep: Endpoint, graph_iri: str, data: str | bytes | Path | Dataset,
 
 
 def _term(binding: dict[str, str]) -> Term:
+    """A result term as the embedded store gives it.
+
+    Blank-node labels are hex-encoded: engines' own labels need not be valid
+    in N-Quads or Turtle (Virtuoso's are ``nodeID://b10025``), and encoding
+    keeps distinct labels distinct within the result.
+    """
     kind = binding["type"]
     if kind == "uri":
         return Term("iri", binding["value"])
     if kind == "bnode":
-        return Term("bnode", binding["value"])
+        return Term("bnode", binding["value"].encode("utf-8").hex())
     language = binding.get("xml:lang")
     if language:  # as the embedded store gives it
         return Term("literal", binding["value"], RDF_LANG_STRING, language)
@@ -346,11 +352,15 @@ class RemoteStore:
 
     Every lookup is one or two SPARQL queries; the engine's default graph must
     be the union of the named graphs (Virtuoso's default, Oxigraph server's
-    ``--union-default-graph``), as on our own endpoint.
+    ``--union-default-graph``), as on our own endpoint. An engine may hold
+    graphs that are not ours (Virtuoso's system graphs, another dataset), so
+    with ``graph_prefix`` the graph listing and the whole-store dump keep only
+    graphs whose IRI starts with it (the server passes its ``base_iri``).
     """
 
     endpoint: Endpoint
     timeout: float = 30.0
+    graph_prefix: str = ""
 
     def select(self, query: str) -> list[dict[str, Term]]:
         """Rows of a SELECT query as plain terms (unbound variables absent)."""
@@ -385,9 +395,16 @@ class RemoteStore:
             raise RemoteError(f"{self.endpoint.name}: cannot connect: {error.reason}") from None
 
     def graphs(self) -> list[GraphInfo]:
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"{self._ours('?g')} }} GROUP BY ?g")
         return sorted((GraphInfo(row["g"].value, int(row["n"].value)) for row in rows
                        if row["g"].is_iri), key=lambda info: info.iri)
+
+    def _ours(self, variable: str) -> str:
+        """A FILTER keeping graphs under :attr:`graph_prefix` (nothing without one)."""
+        if not self.graph_prefix:
+            return ""
+        return f'FILTER(STRSTARTS(STR({variable}), "{_iri(self.graph_prefix)}"))'
 
     def has_graph(self, iri: str) -> bool:
         return self.ask(f"ASK {{ GRAPH <{_iri(iri)}> {{ ?s ?p ?o }} }}")
@@ -426,10 +443,14 @@ class RemoteStore:
         return [row["o"] for row in rows]
 
     def dump_nquads_gzip(self, output: IO[bytes], *, graph_iri: str | None = None) -> None:
-        """Write all graphs, or one, as gzipped N-Quads, fetched with one SELECT."""
-        target = f"<{_iri(graph_iri)}>" if graph_iri else "?g"
-        rows = self.select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
-                           f"BIND({target} AS ?g) }}")
+        """Write all our graphs, or one, as gzipped N-Quads, fetched with one SELECT.
+
+        One result set must hold every quad: an engine that caps result rows
+        (Virtuoso's ``ResultSetMaxRows``) cuts the dump short without saying
+        so, which is why an engine's own dump is the way for large stores.
+        """
+        scope = f"VALUES ?g {{ <{_iri(graph_iri)}> }}" if graph_iri else self._ours("?g")
+        rows = self.select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {scope} }}")
         with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as zipped:
             for row in rows:
                 quad = [_rdflib(row[k]) for k in ("s", "p", "o", "g")]

@@ -17,8 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..store import ReadOnlyStore
-from .lookup import Row, decimal, select, year_of
+from .lookup import Row, Store, decimal, select, year_of
 from .urls import Urls
 
 BG = "https://w3id.org/budgetgraph/def#"
@@ -115,7 +114,7 @@ def rate(final: str | None, budget: str | None) -> str | None:
     return f"{(done / planned * 100).quantize(Decimal('0.01')):,}%"
 
 
-def header(store: ReadOnlyStore, urls: Urls, doc: str) -> dict[str, Any]:
+def header(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
     """Department, year, phase and region of a disclosure, with links."""
     rows = select(store, HEADER_QUERY, this=doc)
     if not rows:
@@ -128,7 +127,7 @@ def header(store: ReadOnlyStore, urls: Urls, doc: str) -> dict[str, Any]:
             if "region" in row else None}
 
 
-def tables(store: ReadOnlyStore, urls: Urls, doc: str, doc_year: str) -> list[dict[str, Any]]:
+def tables(store: Store, urls: Urls, doc: str, doc_year: str) -> list[dict[str, Any]]:
     """The disclosure's tables, in printed order, each with its columns and rows."""
     found: dict[str, dict[str, Any]] = {}
     for row in sorted(select(store, TABLES_QUERY, this=doc), key=_position):
@@ -192,7 +191,7 @@ def _finish(table: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
-def siblings(store: ReadOnlyStore, doc: str) -> list[Row]:
+def siblings(store: Store, doc: str) -> list[Row]:
     """Other disclosures of the same organisation and year (a 决算 beside a 预算)."""
     return select(store, SIBLINGS_QUERY, this=doc)
 
@@ -256,7 +255,7 @@ def _compared_row(row: dict[str, Any], columns: list[dict[str, Any]]) -> dict[st
         "cells": cells}
 
 
-def disclosure_page(store: ReadOnlyStore, urls: Urls, doc: str) -> dict[str, Any]:
+def disclosure_page(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
     """What the department-year page shows beyond the resource's own properties."""
     head = header(store, urls, doc)
     own = tables(store, urls, doc, head.get("year", ""))

@@ -8,24 +8,29 @@ from typing import Any
 
 from flask import current_app
 
-from ..store import GraphInfo, ReadOnlyStore
+from ..store import GraphInfo
+from .forward import ForwardingPool
+from .lookup import Store
 from .querypool import QueryPool
 from .urls import Urls
 
 
 @dataclass
 class Context:
-    """Settings, URL builder, the read-only store, the query pool and per-worker caches.
+    """Settings, URL builder, the store, the query pool and per-worker caches.
 
-    The store snapshot never changes while the server runs, so figures derived
-    from it (graph listing, landing-page statistics) are computed once per
-    worker and kept.
+    The store is the embedded read-only snapshot, or a remote engine
+    (``serve --endpoint``) with the same lookups and ``/sparql`` forwarded to it.
+    The snapshot never changes while the server runs, so figures derived from it
+    (graph listing, landing-page statistics) are computed once per worker and
+    kept; for an engine, which others may load into, they are as of the first
+    request (restart the server to refresh them, as after loading a store).
     """
 
     settings: dict[str, Any]
     urls: Urls
-    store: ReadOnlyStore
-    pool: QueryPool
+    store: Store
+    pool: QueryPool | ForwardingPool
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -5,7 +5,9 @@ disclosure, a code, a project) and capped by ``LIMIT``, so it cannot run away.
 They therefore run in-process on the store opened once per worker, not in the
 query pool, whose few processes stay free for researchers' own queries (and a
 page does not wait ~0.2 ms per query for pickling). A page query that fails is a
-bug in this package, reported as a logged 500.
+bug in this package, reported as a logged 500. Served from a remote engine
+(``serve --endpoint``), they go to the engine, with its deadline; its failures
+are the engine's, answered as ``query_timeout`` / ``query_failed``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from string import Template
 
+from ..remote import RemoteStore
 from ..store import QuerySpec, ReadOnlyStore, run_query
 from .errors import NotFound
 
@@ -37,6 +40,8 @@ MAX_ROWS = 5_000
 MAX_BYTES = 20_000_000
 
 Row = dict[str, str]
+#: What pages read from: the embedded snapshot, or a remote engine with the same lookups.
+Store = ReadOnlyStore | RemoteStore
 
 
 def iri_ref(iri: str) -> str:
@@ -46,7 +51,7 @@ def iri_ref(iri: str) -> str:
     return f"<{iri}>"
 
 
-def select(store: ReadOnlyStore, query: str, **iris: str) -> list[Row]:
+def select(store: Store, query: str, **iris: str) -> list[Row]:
     """Rows of a SELECT as ``{variable: value}`` (unbound variables absent).
 
     ``$name`` in ``query`` is replaced by ``<iri>`` (page queries use ``?`` for
@@ -54,6 +59,8 @@ def select(store: ReadOnlyStore, query: str, **iris: str) -> list[Row]:
     IRIs, and filter labels by language themselves.
     """
     text = PROLOGUE + Template(query).substitute({k: iri_ref(v) for k, v in iris.items()})
+    if isinstance(store, RemoteStore):
+        return [{name: term.value for name, term in row.items()} for row in store.select(text)]
     outcome = run_query(store, QuerySpec(text, "application/sparql-results+json", None,
                                          MAX_ROWS, MAX_BYTES))
     if outcome.status != "ok":

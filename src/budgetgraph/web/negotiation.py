@@ -25,14 +25,25 @@ RESOURCE_OFFERS: tuple[str, ...] = (
     HTML, *store.graph_media_types(), JSON, "application/x-turtle", "application/turtle",
 )
 
+
+def _bare(media_types: Sequence[str]) -> tuple[str, ...]:
+    """Media types without parameters, as offers.
+
+    pyoxigraph names CSV ``text/csv; charset=utf-8``, and werkzeug matches an
+    offer's parameters too, so ``Accept: text/csv`` (curl) would get a 406.
+    """
+    return tuple(media_type.split(";")[0].strip() for media_type in media_types)
+
+
 #: SELECT/ASK results: SPARQL JSON first; aliases are mapped by pyoxigraph.
 RESULTS_OFFERS: tuple[str, ...] = (
-    *store.results_media_types(), "application/json", "application/xml", "text/xml", HTML,
+    *_bare(store.results_media_types()), "application/json", "application/xml", "text/xml",
+    HTML,
 )
 
 #: CONSTRUCT/DESCRIBE results and other RDF documents (VoID, service description).
 GRAPH_OFFERS: tuple[str, ...] = (
-    *store.graph_media_types(), "application/x-turtle", "application/turtle",
+    *_bare(store.graph_media_types()), "application/x-turtle", "application/turtle",
     "application/json", "application/xml", "text/xml", HTML,
 )
 

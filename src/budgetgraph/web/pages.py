@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store import ReadOnlyStore
 from .budget import PHASES, column_rank, money, rate
-from .lookup import Row, select, year_of
+from .lookup import Row, Store, select, year_of
 from .urls import Urls
 
 ORG_DOCUMENTS_QUERY = """SELECT DISTINCT ?doc ?title ?year ?phase ?total ?value ?unit WHERE {
@@ -106,7 +105,7 @@ def _link(urls: Urls, iri: str | None, label: str | None = None) -> dict[str, An
     return None if iri is None else {"href": urls.href(iri), "label": label or iri}
 
 
-def organisation_page(store: ReadOnlyStore, urls: Urls, org: str) -> dict[str, Any]:
+def organisation_page(store: Store, urls: Urls, org: str) -> dict[str, Any]:
     """A department or budget unit: its disclosures by year, 预算 beside 决算."""
     years: dict[str, dict[str, Any]] = {}
     for row in select(store, ORG_DOCUMENTS_QUERY, this=org):
@@ -131,7 +130,7 @@ def _concept(urls: Urls, row: Row) -> dict[str, Any]:
             "label": row.get("zh"), "label_en": row.get("en")}
 
 
-def code_page(store: ReadOnlyStore, urls: Urls, code: str) -> dict[str, Any]:
+def code_page(store: Store, urls: Urls, code: str) -> dict[str, Any]:
     """A classification code: 类 → 款 → 项, narrower codes, alignments, and who spends on it."""
     path = sorted(({**_concept(urls, row), "current": row["concept"] == code}
                    for row in select(store, ANCESTORS_QUERY, this=code)),
@@ -175,7 +174,7 @@ def _spending(urls: Urls, rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def project_page(store: ReadOnlyStore, urls: Urls, project: str) -> dict[str, Any]:
+def project_page(store: Store, urls: Urls, project: str) -> dict[str, Any]:
     """A project: its performance target in each disclosure, with the indicators."""
     indicators: dict[str, list[Row]] = {}
     for row in select(store, INDICATORS_QUERY, this=project):

@@ -9,8 +9,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ..store import require_store
-from .app import create_app
-from .settings import resolve
+from .app import create_app, remote_endpoint
+from .settings import SettingsError, resolve
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -33,20 +33,30 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return create_app(self._settings)
 
 
-def serve(store_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
-          base: str | None = None, workers: int = 2, **settings: Any) -> None:
-    """Serve ``store_dir`` on ``host:port`` until interrupted.
+def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.1",
+          port: int = 8000, base: str | None = None, workers: int = 2,
+          **settings: Any) -> None:
+    """Serve ``store_dir``, or the engine of the ``endpoint`` setting, on ``host:port``.
 
-    ``gthread`` workers: a thread waiting for its query process costs nothing,
-    so slow queries do not block other clients; ``workers`` × ``threads``
-    requests are in flight at once and ``workers`` × ``query_processes`` queries
-    run at once. Extra keyword arguments are settings (see ``settings.py``).
+    ``gthread`` workers: a thread waiting for its query process (or for the
+    engine) costs nothing, so slow queries do not block other clients;
+    ``workers`` × ``threads`` requests are in flight at once and ``workers`` ×
+    ``query_processes`` queries run at once on a store. Extra keyword arguments
+    are settings (see ``settings.py``). Exactly one of ``store_dir`` and
+    ``endpoint`` must be given: serving a default store by accident while an
+    engine was meant would publish the wrong data.
     """
-    settings = {**settings, "store_dir": os.fspath(store_dir)}
+    if (store_dir is None) == (not settings.get("endpoint")):
+        raise SettingsError("give exactly one of a store directory and an endpoint")
+    if store_dir is not None:
+        settings = {**settings, "store_dir": os.fspath(store_dir)}
     if base is not None:
         settings["base_iri"] = base
-    resolve(settings)  # fail fast on bad settings, before gunicorn forks
-    require_store(settings["store_dir"])
+    values = resolve(settings)  # fail fast on bad settings, before gunicorn forks
+    if values["endpoint"]:
+        remote_endpoint(values)  # the password variable must be set
+    else:
+        require_store(values["store_dir"])
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..errors import BudgetgraphError
+from ..remote import ENGINES
 
 
 class Setting(NamedTuple):
@@ -20,6 +21,14 @@ class Setting(NamedTuple):
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store_dir", "var/store", "Directory of the pyoxigraph store, opened read-only."),
+    Setting("endpoint", "",
+            "Query URL of a SPARQL engine to serve instead of store_dir (docs/engines.md); "
+            "empty serves the embedded store."),
+    Setting("endpoint_engine", "generic",
+            "Which engine endpoint is: " + ", ".join(ENGINES) + "."),
+    Setting("endpoint_user", "", "User for endpoint, if its query URL needs one."),
+    Setting("endpoint_password_env", "",
+            "Environment variable holding endpoint_user's password, read when the app starts."),
     Setting("base_iri", "http://127.0.0.1:8000/",
             "Base of every minted IRI; request paths map to IRIs by this base, "
             "whatever Host the request came through."),
@@ -39,7 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Endpoint IRIs a query may call with SERVICE; empty forbids SERVICE."),
     Setting("cors_origin", "*", "Value of Access-Control-Allow-Origin; empty disables CORS."),
     Setting("dumps_dir", "",
-            "Where gzipped N-Quads dumps are cached; empty means '<store_dir>.dumps'."),
+            "Where gzipped N-Quads dumps are cached; empty means '<store_dir>.dumps', or a "
+            "directory under the system temp dir for an endpoint."),
+    Setting("dumps_ttl", 3600.0,
+            "Seconds an endpoint's cached dump is served before it is rebuilt (an embedded "
+            "store's dump is rebuilt when the store changes)."),
     Setting("title", "预算知识图谱 budgetgraph", "Dataset title (VoID/DCAT, HTML)."),
     Setting("description",
             "中国政府部门预算、决算公开数据的关联数据 · Chinese government departmental "
@@ -71,6 +84,9 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         values[name] = _coerce(name, value)
     if not str(values["base_iri"]).endswith("/"):
         raise SettingsError(f"base_iri must end with '/': {values['base_iri']}")
+    if values["endpoint_engine"] not in ENGINES:
+        raise SettingsError(f"endpoint_engine must be one of {', '.join(ENGINES)}: "
+                            f"{values['endpoint_engine']}")
     return values
 
 

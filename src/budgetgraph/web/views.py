@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -323,8 +324,30 @@ def void() -> Response:
 
 
 def _dumps_dir(ctx: Context) -> Path:
+    """The configured directory; by default beside the store, or per engine and base in /tmp."""
     configured = ctx.settings["dumps_dir"]
-    return Path(configured) if configured else Path(str(ctx.settings["store_dir"]) + ".dumps")
+    if configured:
+        return Path(configured)
+    if ctx.settings["endpoint"]:
+        key = f"{ctx.settings['endpoint']} {ctx.settings['base_iri']}".encode()
+        digest = hashlib.sha256(key).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"budgetgraph-dumps-{digest}"
+    return Path(str(ctx.settings["store_dir"]) + ".dumps")
+
+
+def _is_fresh(ctx: Context, target: Path) -> bool:
+    """Whether a cached dump still shows the data: newer than the store, or within the TTL.
+
+    An engine gives no cheap "last changed" (others may load into it at any
+    time), so its dumps are rebuilt after ``dumps_ttl`` seconds instead.
+    """
+    if not target.is_file():
+        return False
+    built = target.stat().st_mtime
+    if ctx.settings["endpoint"]:
+        return time.time() - built < ctx.settings["dumps_ttl"]
+    store_dir = Path(ctx.settings["store_dir"])
+    return built >= max((p.stat().st_mtime for p in store_dir.iterdir()), default=0.0)
 
 
 @bp.get("/dumps/<path:rest>")
@@ -332,8 +355,9 @@ def dump(rest: str) -> Response:
     """Gzipped N-Quads of everything or of one graph, written once per store snapshot.
 
     The cache file is rebuilt when it is older than the newest file of the
-    store directory, i.e. after a reload; it is written beside its final name
-    and renamed, so a reader never sees half a dump.
+    store directory, i.e. after a reload (for an engine: after ``dumps_ttl``);
+    it is written beside its final name and renamed, so a reader never sees
+    half a dump.
     """
     ctx = current()
     graph = None if rest == "all.nq.gz" else ctx.urls.graph_for_dump(rest)
@@ -341,9 +365,7 @@ def dump(rest: str) -> Response:
         raise NotFound(f"no dump named {rest}")
     name = "all" if graph is None else hashlib.sha256(graph.encode()).hexdigest()[:32]
     target = _dumps_dir(ctx) / f"{name}.nq.gz"
-    store_dir = Path(ctx.settings["store_dir"])
-    newest = max((p.stat().st_mtime for p in store_dir.iterdir()), default=0.0)
-    if not target.is_file() or target.stat().st_mtime < newest:
+    if not _is_fresh(ctx, target):
         target.parent.mkdir(parents=True, exist_ok=True)  # names are hashes: no traversal
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
             ctx.store.dump_nquads_gzip(handle, graph_iri=graph)
