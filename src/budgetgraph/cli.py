@@ -40,6 +40,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output} ({fmt.media_type})", file=sys.stderr)
     return 0
@@ -48,6 +49,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from budgetgraph.report import run_validate
 
+    if args.report is not None:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
     return run_validate(list(args.files), args.report)
 
 
