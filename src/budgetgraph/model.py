@@ -252,6 +252,8 @@ class PerformanceTable:
     projects: list[Project] = field(default_factory=list)
     stated_total: Decimal | None = None
     reader_notes: list[str] = field(default_factory=list)
+    #: The line of the 合计 row that states ``stated_total``.
+    total_source: SourceRef | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Literal as OneOf
 
 import pyrudof
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -60,6 +61,8 @@ MONEY_KEYS = frozenset({"amount", "stated", "approved", "total", "change"})
 _UNIT_LABELS = {BG.WanYuan: "万元", BG.Yuan: "元"}
 _FIGURES_LANG = "x-figures"
 _CURRENT_SHAPE = re.compile(r"[$?]currentShape\b")
+#: pyrudof runs the shapes; pyshacl is the reference engine they are checked against.
+Engine = OneOf["pyrudof", "pyshacl"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Finding:
     """One result of validation, in words and figures."""
 
     rule: str
+    #: The shape that reported it (``…-violation``, ``…ObservationShape-amount``).
+    shape: str
     title_zh: str
     title_en: str
     severity: str
@@ -149,9 +154,15 @@ class ValidationResult:
 # -- shapes ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shapes:
-    """A loaded shapes graph, ready for the engine, with its parameter triples."""
+    """A loaded shapes graph, ready for both engines, with its parameter triples.
+
+    ``graph`` is standard SHACL as written (property shapes named), what the
+    reference engine (pyshacl) reads; ``engine_turtle`` is the same shapes with
+    ``$currentShape`` written into each query, for pyrudof. Compared by identity:
+    each loaded set of shapes has its own engine session.
+    """
 
     graph: Graph
     engine_turtle: str
@@ -159,39 +170,49 @@ class Shapes:
 
 
 def load_shapes(paths: Iterable[Path]) -> Shapes:
-    """Parse shape files and prepare them for pyrudof.
-
-    pyrudof 0.3 does not pre-bind ``$currentShape``; pre-binding is substitution
-    (SHACL §5.3.1), so each shape gets its own copy of a shared query with the
-    shape's IRI written in. Property shapes written as blank nodes get IRIs
-    (``…ObservationShape-amount``) so a report's sh:sourceShape can be traced to
-    its node shape. The ``bg:`` triples of the shapes (identity parameters, bands,
-    topic mappings) are returned separately: they join the data graph, since no
-    engine we use exposes ``$shapesGraph``.
-    """
+    """Parse shape files and prepare them for both engines (:func:`shapes_from_graph`)."""
     source = Graph()
     for path in paths:
         source.parse(path, format="turtle")
+    return shapes_from_graph(source)
+
+
+def shapes_from_graph(source: Graph) -> Shapes:
+    """Prepare a shapes graph for both engines.
+
+    pyrudof 0.3 does not pre-bind ``$currentShape``; pre-binding is substitution
+    (SHACL §5.3.1), so each shape gets its own copy of a shared query with the
+    shape's IRI written in, for pyrudof only: pyshacl pre-binds it itself and
+    reads the queries as written. Property shapes written as blank nodes get IRIs
+    (``…ObservationShape-amount``) in both, so a report's sh:sourceShape can be
+    traced to its node shape and the engines' results compared. The ``bg:``
+    triples of the shapes (identity parameters, bands, topic mappings) are
+    returned separately: they join the data graph, since no engine we use exposes
+    ``$shapesGraph``.
+    """
     graph = Graph()
     for triple in source:
         graph.add(triple)
     _name_property_shapes(graph)
-    for shape, constraint in list(graph.subject_objects(SH.sparql)):
-        select = graph.value(constraint, SH.select)
+    engine = Graph()
+    for triple in graph:
+        engine.add(triple)
+    for shape, constraint in list(engine.subject_objects(SH.sparql)):
+        select = engine.value(constraint, SH.select)
         if select is None or not _CURRENT_SHAPE.search(str(select)):
             continue
         copy = BNode()
-        for predicate, obj in graph.predicate_objects(constraint):
-            graph.add((copy, predicate, obj))
-        graph.set((copy, SH.select, Literal(_CURRENT_SHAPE.sub(f"<{shape}>", str(select)))))
-        graph.remove((shape, SH.sparql, constraint))
-        graph.add((shape, SH.sparql, copy))
+        for predicate, obj in engine.predicate_objects(constraint):
+            engine.add((copy, predicate, obj))
+        engine.set((copy, SH.select, Literal(_CURRENT_SHAPE.sub(f"<{shape}>", str(select)))))
+        engine.remove((shape, SH.sparql, constraint))
+        engine.add((shape, SH.sparql, copy))
     parameters = Graph()
     for s, p, o in source:
         if str(p).startswith(str(BG)):
             parameters.add((s, p, o))
             _copy_closure(source, o, parameters)
-    return Shapes(graph, graph.serialize(format="turtle"), parameters.serialize(format="nt"))
+    return Shapes(graph, engine.serialize(format="turtle"), parameters.serialize(format="nt"))
 
 
 def _name_property_shapes(graph: Graph) -> None:
@@ -252,14 +273,14 @@ def reference_nt(base: str, year: int) -> str:
 
 def precision_graph(data: Graph, shapes: Shapes) -> Graph:
     """``bg:roundingUnit`` (one unit of the last printed digit, in yuan) of every
-    money figure and ``bg:rateRoundingUnit`` of every stated rate, read from the
-    printed form of the values.
+    money figure and ``bg:rateRoundingUnit`` of every stated rate.
 
-    The tolerances need the printed precision, which only the lexical form of a
-    literal carries (``645.00`` has two decimals); SPARQL engines canonicalise
-    decimals (pyrudof reads ``645.00`` as ``645``), so it is computed here, before
-    the data reaches the engine. A figure without a printed value (the stated
-    total of the performance table) gets the shapes' default digit.
+    The tolerances need the printed precision. The converter records it for money
+    (``bg:printedDecimals``: engines keep a decimal's value, not its digits, so
+    pyrudof reads ``645.00`` as ``645``); rates carry theirs in the lexical form,
+    which rdflib keeps. Computed here, before the data reaches either engine, so
+    both see the same units. A figure without a printed value (the stated total
+    of the performance table) gets the shapes' default digit.
     """
     default = Decimal(str(shapes.graph.value(BG.shapes, BG.defaultLastPrintedDigit)))
     factors = _yuan_factors()
@@ -268,8 +289,9 @@ def precision_graph(data: Graph, shapes: Shapes) -> Graph:
         factor = factors.get(unit)
         if factor is None:
             continue
-        printed = data.value(subject, BG.sourceValue)
-        digit = _last_digit(printed) if isinstance(printed, Literal) else default
+        decimals = data.value(subject, BG.printedDecimals)
+        digit = (Decimal(1).scaleb(-int(decimals)) if isinstance(decimals, Literal)
+                 else default)
         out.add((subject, BG.roundingUnit, _decimal_literal(digit * factor)))
     for predicate in (BG.share, BG.growthRate):
         for subject, rate in data.subject_objects(predicate):
@@ -279,11 +301,11 @@ def precision_graph(data: Graph, shapes: Shapes) -> Graph:
 
 
 def _last_digit(value: Literal) -> Decimal:
-    """One unit of the last digit of a printed number: ``645.00`` → 0.01, ``12`` → 1.
+    """One unit of the last digit of a printed rate: ``5.05`` → 0.01, ``12`` → 1.
 
     ``12.0`` also counts as ``12``: the converter writes a whole number with ``.0``
-    so that Turtle keeps it a decimal, and the templates print no one-decimal
-    amounts.
+    so that Turtle keeps it a decimal, and the documents print no one-decimal
+    rates.
     """
     text = str(value)
     if text.endswith(".0"):
@@ -315,11 +337,16 @@ class _Document:
     graph: Graph
 
 
-def validate(data: Dataset | Graph, *, shapes: Shapes | None = None) -> ValidationResult:
+def validate(data: Dataset | Graph, *, shapes: Shapes | None = None,
+             engine: Engine = "pyrudof") -> ValidationResult:
     """Validate every disclosure in ``data`` (a converted dataset, or any graph
-    holding document graphs) and collect the findings of all of them."""
+    holding document graphs) and collect the findings of all of them.
+
+    ``engine`` is pyrudof (fast) or pyshacl, the reference: both read the same
+    shapes and data, and tests/test_engines_agree.py holds them to the same
+    results on every real document and every mutation."""
     shapes = shapes or document_shapes()
-    results = [_validate_document(doc, shapes) for doc in _documents(data)]
+    results = [_validate_document(doc, shapes, engine) for doc in _documents(data)]
     return combine(results)
 
 
@@ -354,7 +381,7 @@ def combine(results: Iterable[ValidationResult]) -> ValidationResult:
 def validate_reference(*, base: str, year: int) -> ValidationResult:
     """Check the ontology and the code lists themselves (once, not per document)."""
     shapes = reference_shapes()
-    return _result(_session(shapes, base, year), shapes, Graph())
+    return _pyrudof_result(_session(shapes, base, year), shapes, Graph())
 
 
 def _documents(data: Dataset | Graph) -> Iterator[_Document]:
@@ -383,31 +410,56 @@ def _session(shapes: Shapes, base: str, year: int) -> pyrudof.Rudof:
     return rudof
 
 
-def _validate_document(doc: _Document, shapes: Shapes) -> ValidationResult:
+def _validate_document(doc: _Document, shapes: Shapes, engine: Engine) -> ValidationResult:
+    precision = precision_graph(doc.graph, shapes)
+    if engine == "pyshacl":
+        return _pyshacl_result(doc, shapes, precision)
     rudof = _session(shapes, doc.base, doc.year)
     rudof.begin_staging()
     try:
         rudof.read_data(doc.graph.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples,
                         merge=True)
-        precision = precision_graph(doc.graph, shapes)
         if len(precision):
             rudof.read_data(precision.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples,
                             merge=True)
-        return _result(rudof, shapes, doc.graph)
+        return _pyrudof_result(rudof, shapes, doc.graph)
     finally:
         rudof.rollback_staging()
 
 
-def _result(rudof: pyrudof.Rudof, shapes: Shapes, data: Graph) -> ValidationResult:
+def _pyrudof_result(rudof: pyrudof.Rudof, shapes: Shapes, data: Graph) -> ValidationResult:
     report = rudof.validate_shacl()
     turtle = rudof.serialize_shacl_validation_results(
         format=pyrudof.ResultShaclValidationFormat.Turtle)
-    graph = Graph().parse(data=turtle, format="turtle")
-    findings = [_finding(graph, res, shapes.graph, data)
-                for res in graph.subjects(RDF.type, SH.ValidationResult)]
+    return _result(bool(report.conforms), Graph().parse(data=turtle, format="turtle"), turtle,
+                   shapes, data)
+
+
+def _pyshacl_result(doc: _Document, shapes: Shapes, precision: Graph) -> ValidationResult:
+    """The reference engine on exactly what pyrudof is given: the year's reference
+    data, the shapes' parameters, the document and its printed precision.
+
+    pyshacl is imported here: it is the slow reference (seconds per document,
+    docs/validation.md), and importing it costs a command that never uses it.
+    """
+    from pyshacl import validate as pyshacl_validate
+
+    data = Graph()
+    data.parse(data=reference_nt(doc.base, doc.year), format="nt")
+    data.parse(data=shapes.parameters_nt, format="nt")
+    data += doc.graph
+    data += precision
+    conforms, report, _ = pyshacl_validate(data, shacl_graph=shapes.graph, inplace=True)
+    return _result(bool(conforms), report, report.serialize(format="turtle"), shapes, doc.graph)
+
+
+def _result(conforms: bool, report: Graph, turtle: str, shapes: Shapes,
+            data: Graph) -> ValidationResult:
+    findings = [_finding(report, res, shapes.graph, data)
+                for res in report.subjects(RDF.type, SH.ValidationResult)]
     findings.sort(key=lambda f: (f.rule, f.sources, f.value or ""))
     return ValidationResult(
-        conforms=bool(report.conforms),
+        conforms=conforms,
         violations=[f for f in findings if f.severity == "Violation"],
         warnings=[f for f in findings if f.severity != "Violation"],
         report_turtle=turtle,
@@ -418,9 +470,9 @@ def _result(rudof: pyrudof.Rudof, shapes: Shapes, data: Graph) -> ValidationResu
 
 
 def _finding(report: Graph, result: Node, shapes: Graph, data: Graph) -> Finding:
-    shape = report.value(result, SH.sourceShape)
+    source_shape = report.value(result, SH.sourceShape)
     severity = str(report.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
-    shape = shapes.value(None, SH.property, shape) or shape  # a property shape's node shape
+    shape = shapes.value(None, SH.property, source_shape) or source_shape  # its node shape
     rule_node = shapes.value(shape, BG.identity) or shape
     messages = {m.language: str(m) for m in report.objects(result, SH.resultMessage)
                 if isinstance(m, Literal)}
@@ -432,6 +484,7 @@ def _finding(report: Graph, result: Node, shapes: Graph, data: Graph) -> Finding
         left = (_figure(data, f"{value}|amount"),)
     return Finding(
         rule=_local(rule_node),
+        shape=str(source_shape),
         title_zh=_label(shapes, rule_node, "zh"),
         title_en=_label(shapes, rule_node, "en"),
         severity=severity,
@@ -468,7 +521,8 @@ def _figure(data: Graph, ref: str) -> Figure:
     printed = data.value(node, BG.sourceValue)
     unit = data.value(node, BG.sourceUnit)
     money = key in MONEY_KEYS
-    line = _source_line(data, node)
+    # a table's stated total has a line of its own, apart from the table's title
+    line = (key == "total" and data.value(node, BG.statedTotalSource)) or _source_line(data, node)
     return Figure(
         iri=iri,
         label=str(data.value(node, RDFS.label) or iri.rsplit("/", 1)[-1]),

@@ -626,6 +626,8 @@ class _Converter:
         if performance.stated_total is not None:
             self.add(table, BG.statedPerformanceTotal, to_yuan(performance.stated_total,
                                                                performance.unit))
+            if performance.total_source is not None:
+                self.add(table, BG.statedTotalSource, self.source(performance.total_source))
         for remark in performance.reader_notes:
             self.add(table, BG.readerNote, remark)
         for project in performance.projects:

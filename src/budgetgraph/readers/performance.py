@@ -280,6 +280,7 @@ class _Reader:
         self.units: list[tuple[Line, str]] = []
         self.rows: list[_Row] = []
         self.total: Decimal | None = None
+        self.total_source: SourceRef | None = None
         self.notes: list[str] = []
         self.in_heading = False
 
@@ -315,6 +316,8 @@ class _Reader:
             heading = False
             if labels[0].startswith(_TOTAL_WORDS):
                 self._total(cells, actions)
+                if self.total is not None and self.total_source is None:
+                    self.total_source = line.ref(self.file)
             else:
                 self._data(line, cells, actions)
         self.in_heading = heading
@@ -526,6 +529,7 @@ class _Reader:
             projects=projects,
             stated_total=self.total,
             reader_notes=self.notes,
+            total_source=self.total_source,
         )
 
     def _merge_continued(self, anchors: list[_Anchor]) -> list[_Anchor]:
