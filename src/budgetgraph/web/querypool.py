@@ -29,11 +29,14 @@ from .errors import Busy, QueryFailed, QueryTimeout
 
 log = logging.getLogger(__name__)
 
+_READY = "ready"
+
 
 def _child_main(conn: Connection, store_dir: str) -> None:
     """Answer queries from ``conn`` until the parent closes it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     store = open_read_only(store_dir)
+    conn.send(_READY)  # the parent starts a query's clock only once the store is open
     while True:
         try:
             spec = conn.recv()
@@ -46,6 +49,7 @@ def _child_main(conn: Connection, store_dir: str) -> None:
 class _Child:
     process: BaseProcess
     conn: Connection
+    ready: bool = False
 
 
 class QueryPool:
@@ -91,6 +95,11 @@ class QueryPool:
             raise Busy(f"all query processes stayed busy for {self._queue_timeout:g} s; "
                        "try again later") from None
         try:
+            if not child.ready:  # starting up (spawn + opening the store): not the query's time
+                if not child.conn.poll(self._queue_timeout) or child.conn.recv() != _READY:
+                    self._replace(child)
+                    raise Busy("a query process did not start in time; try again later")
+                child.ready = True
             child.conn.send(spec)
             if child.conn.poll(timeout):
                 outcome: QueryOutcome = child.conn.recv()
