@@ -56,6 +56,11 @@ class Mode:
 QUICK = Mode("quick", regions=6, departments=26, years=1, parse_sizes=(10, 30),
              validate_docs=10, pyshacl_docs=1, load_sizes=(1, 156), runs=3, query_runs=20,
              rdflib_max_docs=156, rdflib_timeout=20, http_seconds=5, large_runs=1)
+#: Between the two (~20 minutes on 2 busy cores): the quick sizes plus ~2.4M quads.
+MEDIUM = Mode("medium", regions=10, departments=40, years=1, parse_sizes=(10, 30, 100),
+              validate_docs=20, pyshacl_docs=1, load_sizes=(1, 156, 400), runs=3,
+              query_runs=20, rdflib_max_docs=156, rdflib_timeout=20, http_seconds=5,
+              large_runs=1)
 FULL = Mode("full", regions=20, departments=40, years=2, parse_sizes=(10, 100, 400),
             validate_docs=60, pyshacl_docs=3, load_sizes=(1, 170, 1_600), runs=3,
             query_runs=30, rdflib_max_docs=170, rdflib_timeout=120, http_seconds=10, large_runs=3)
@@ -89,11 +94,13 @@ def versions() -> dict[str, str]:
     if binary.exists():
         out["oxigraph server"] = subprocess.run([str(binary), "--version"], capture_output=True,
                                                 text=True).stdout.strip()
-    for tool, flag in (("pdftotext", "-v"), ("wrk", "-v")):
+    for tool, flag in (("pdftotext", "-v"), ("wrk", "-v"), ("virtuoso-t", "-?")):
         path = shutil.which(tool)
         if path:
             done = subprocess.run([path, flag], capture_output=True, text=True)
-            out[tool] = (done.stdout + done.stderr).strip().splitlines()[0]
+            lines = (done.stdout + done.stderr).strip().splitlines()
+            out[tool] = next((line for line in lines if any(c.isdigit() for c in line)),
+                             lines[0] if lines else "?")
     return out
 
 
@@ -109,14 +116,17 @@ def machine() -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="the < 5 minute subset")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--quick", action="store_true", help="the < 5 minute subset")
+    chosen.add_argument("--medium", action="store_true",
+                        help="quick plus ~2.4M quads, when full does not fit in the time")
     parser.add_argument("--work", type=Path, default=Path("/tmp/budgetgraph-bench"),
                         help="scratch directory for the corpus, N-Quads and stores")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--port", type=int, default=18_321)
     args = parser.parse_args()
-    mode = QUICK if args.quick else FULL
+    mode = QUICK if args.quick else MEDIUM if args.medium else FULL
     started = time.perf_counter()
     work = args.work / mode.name
     shutil.rmtree(work, ignore_errors=True)
@@ -141,6 +151,7 @@ def main() -> None:
                                   pyshacl_docs=mode.pyshacl_docs)
     docs_available = results["prepare"].get("documents", 0)
     results["load"], results["query_oxigraph"], results["query_rdflib"] = [], [], []
+    results["virtuoso"] = []
     store_dir = work / "store"
     for size in mode.load_sizes:
         if size > docs_available:
@@ -148,11 +159,16 @@ def main() -> None:
         results["load"].append(stage("load", out=str(work / "nq"), documents=size,
                                      runs=1 if size > 1_000 else
                                      mode.large_runs if size >= mode.large else mode.runs,
-                                     work=str(work)))
+                                     work=str(work), previous=size <= mode.rdflib_max_docs))
         stage("build_store", out=str(work / "nq"), documents=size, directory=str(store_dir))
         results["query_oxigraph"].append(stage(
             "query_oxigraph", out=str(work / "nq"), documents=size, store_dir=str(store_dir),
             runs=mode.query_runs))
+        results["virtuoso"].append(stage(
+            "virtuoso", out=str(work / "nq"), documents=size, store_dir=str(store_dir),
+            runs=mode.query_runs, port=args.port + 1,
+            oxigraph_bin=str(OXIGRAPH_VENV / "bin" / "oxigraph"),
+            directory=str(work / "virtuoso")))
         if size <= mode.rdflib_max_docs:
             results["query_rdflib"].append(stage(
                 "query_rdflib", out=str(work / "nq"), documents=size,
@@ -160,7 +176,7 @@ def main() -> None:
         if size == max(s for s in mode.load_sizes if s <= mode.rdflib_max_docs):
             results["http"] = stage("http", out=str(work / "nq"), documents=size,
                                     store_dir=str(store_dir), seconds=mode.http_seconds,
-                                    port=args.port,
+                                    port=args.port, work=str(work),
                                     oxigraph_bin=str(OXIGRAPH_VENV / "bin" / "oxigraph"))
     results["total_s"] = time.perf_counter() - started
     results["versions"] = versions()

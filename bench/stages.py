@@ -8,11 +8,13 @@ the last line of stdout. Timings are floats (seconds); money never appears here.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from bench.queries import Targets, http_query, queries
+from bench.queries import Targets, lookup_query, queries
 
 BASE = "http://127.0.0.1:8000/"
 Result = dict[str, Any]
@@ -281,38 +283,88 @@ def validation(corpus: str, documents: int, runs: int, pyshacl_docs: int,
 # ---------------------------------------------------------------------------
 
 
-def load(out: str, documents: int, runs: int, work: str) -> Result:
-    """Triples per second: ``store.load_graph`` per graph vs ``bulk_load`` of the same N-Quads."""
+def _previous_load_graph(store_dir: Path, graph_iri: str, nq: Path) -> None:
+    """The load path before issue 8, kept here only as a same-run reference: one SPARQL
+    Update (``DROP SILENT GRAPH``; ``INSERT DATA``) per graph, i.e. one transaction each."""
+    graph = ox.NamedNode(graph_iri)
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ."
+                     for q in ox.parse(path=nq, format=ox.RdfFormat.N_QUADS))
+    store_dir.mkdir(parents=True, exist_ok=True)
+    s = ox.Store(str(store_dir))
+    s.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    s.flush()
+    del s
+
+
+def load(out: str, documents: int, runs: int, work: str, previous: bool) -> Result:
+    """Seconds to load the same N-Quads four ways, against ``bulk_load`` in the same run.
+
+    ``replace_graphs`` of every graph at once is what ``budgetgraph load`` does;
+    ``load_graph`` once per graph is the correction path (a copy and a swap per
+    graph); the previous path (one Update per graph) and ``extend`` per graph (the
+    fastest transactional write) only when ``previous``; the floor is one
+    ``bulk_load`` of the concatenated file, not atomic. Then one
+    document is reloaded into the full store (the cost of a correction at this size).
+    """
     from budgetgraph import store
 
     nq, parts, quads = combined(out, documents)
-    ours, bulk_disk, bulk_mem = [], [], []
-    size_ours = size_bulk = 0.0
+    sources = [(p["graph"], Path(p["nq"])) for p in parts]
+    times: dict[str, list[float]] = {"batch": [], "per_graph": [], "previous": [], "extend": [],
+                                     "bulk_disk": [], "bulk_mem": [], "reload_one": []}
+    sizes: dict[str, float] = {}
+    one = sources[-1]
+
+    def fresh(name: str) -> Path:
+        target = Path(work) / name
+        shutil.rmtree(target, ignore_errors=True)
+        return target
+
+    def bulk(t: Path) -> None:
+        s = ox.Store(str(t))
+        s.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        s.flush()
+        del s
+
+    def batch(t: Path) -> None:
+        store.replace_graphs(t, sources)
+
+    def per_graph(t: Path) -> None:
+        for graph, data in sources:
+            store.load_graph(t, graph, data)
+
+    def previous_path(t: Path) -> None:
+        for graph, data in sources:
+            _previous_load_graph(t, graph, data)
+
+    def extend(t: Path) -> None:  # the fastest transactional write, one per graph
+        t.mkdir(parents=True)
+        s = ox.Store(str(t))
+        for _, data in sources:
+            s.extend(list(ox.parse(path=data, format=ox.RdfFormat.N_QUADS)))
+        s.flush()
+        del s
+
+    methods: dict[str, Callable[[Path], None]] = {
+        "bulk_disk": bulk, "batch": batch, "per_graph": per_graph}
+    if previous:
+        methods |= {"previous": previous_path, "extend": extend}
     for _ in range(runs):
-        target = Path(work) / "load-ours"
-        shutil.rmtree(target, ignore_errors=True)
-        ours.append(timed(lambda t=target: [store.load_graph(t, p["graph"], Path(p["nq"]))
-                                            for p in parts]))
-        size_ours = dir_mb(target)
-        shutil.rmtree(target, ignore_errors=True)
-        target = Path(work) / "load-bulk"
-        shutil.rmtree(target, ignore_errors=True)
-
-        def bulk(t: Path = target) -> None:
-            s = ox.Store(str(t))
-            s.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-            s.flush()
-            del s
-
-        bulk_disk.append(timed(bulk))
-        size_bulk = dir_mb(target)
-        shutil.rmtree(target, ignore_errors=True)
-        bulk_mem.append(timed(lambda: ox.Store().bulk_load(path=str(nq),
-                                                           format=ox.RdfFormat.N_QUADS)))
+        for name, method in methods.items():  # interleaved, so noise hits all alike
+            target = fresh(f"load-{name}")
+            times[name].append(timed(functools.partial(method, target)))
+            sizes[name] = dir_mb(target)
+            if name == "batch":
+                times["reload_one"].append(timed(functools.partial(store.load_graph, target,
+                                                                   *one)))
+            shutil.rmtree(target, ignore_errors=True)
+        times["bulk_mem"].append(timed(lambda: ox.Store().bulk_load(
+            path=str(nq), format=ox.RdfFormat.N_QUADS)))
     return {"quads": quads, "graphs": len(parts), "runs": runs,
-            "ours_s": statistics.median(ours), "bulk_disk_s": statistics.median(bulk_disk),
-            "bulk_mem_s": statistics.median(bulk_mem), "ours_store_mb": size_ours,
-            "bulk_store_mb": size_bulk, "maxrss_mb": maxrss_mb()}
+            "last_graph_quads": parts[-1]["quads"],
+            **{f"{name}_s": statistics.median(t) for name, t in times.items() if t},
+            **{f"{name}_store_mb": mb for name, mb in sizes.items()},
+            "maxrss_mb": maxrss_mb()}
 
 
 def build_store(out: str, documents: int, directory: str) -> Result:
@@ -413,10 +465,15 @@ def _wait(url: str, deadline: float) -> bool:
     return False
 
 
-def _wrk(url: str, connections: int, seconds: int) -> dict[str, Any]:
-    """wrk on loopback, bounded by duration; requests/s and latency percentiles."""
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
-               "--latency", "-H", "Accept: application/sparql-results+json", url]
+#: Sent with every request: results as JSON, graphs (the DESCRIBE) as Turtle.
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def _wrk(url: str, script: Path, *, connections: int, seconds: int) -> dict[str, Any]:
+    """wrk on loopback, bounded by duration, sending the requests ``script`` makes;
+    requests/s and latency percentiles."""
+    command = ["wrk", "-s", str(script), f"-t{min(2, connections)}", f"-c{connections}",
+               f"-d{seconds}s", "--latency", "-H", f"Accept: {ACCEPT}", url]
     text = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
     out: dict[str, Any] = {}
     for line in text.splitlines():
@@ -430,40 +487,195 @@ def _wrk(url: str, connections: int, seconds: int) -> dict[str, Any]:
     return out
 
 
-def http(out: str, documents: int, store_dir: str, seconds: int, port: int,
-         oxigraph_bin: str) -> Result:
-    """``/sparql`` under 1, 4 and 8 concurrent connections: our gunicorn app vs the bare
-    Oxigraph server on the same store and query. Loopback only, bounded by time."""
-    query = http_query(targets(out, documents))
-    encoded = urllib.parse.quote(query)
-    result: Result = {"seconds": seconds, "ours": {}, "oxigraph": {}}
-    servers = {
+def _mix_script(paths: list[str], target: Path) -> Path:
+    """A wrk script sending ``paths`` in turn (each thread cycles through all of them)."""
+    quoted = ", ".join(json.dumps(p) for p in paths)  # JSON strings are valid Lua strings here
+    target.write_text(f"local paths = {{ {quoted} }}\nlocal i = 0\n"
+                      "request = function()\n  i = i % #paths + 1\n"
+                      "  return wrk.format(nil, paths[i])\nend\n", encoding="utf-8")
+    return target
+
+
+def _serve(command: list[str], probe: str) -> subprocess.Popen[bytes] | None:
+    """Start a server; None if it does not answer ``probe`` within 60 s (it is then stopped)."""
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if _wait(probe, time.monotonic() + 60):
+        return server
+    _stop(server)
+    return None
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _servers(store_dir: str, port: int, oxigraph_bin: str
+             ) -> dict[str, tuple[list[str], str]]:
+    """Our app (on ``port``) and the bare Oxigraph server (on ``port + 1``) on the same
+    store: command, and the URL prefix a query is appended to."""
+    return {
         "ours": ([sys.executable, "-c", "import sys; from budgetgraph.web.serve import serve; "
                   f"serve({store_dir!r}, host='127.0.0.1', port={port}, workers=2)"],
-                 f"http://127.0.0.1:{port}/sparql?query={encoded}"),
+                 f"http://127.0.0.1:{port}/sparql?query="),
         "oxigraph": ([oxigraph_bin, "serve-read-only", "--location", store_dir, "--bind",
-                      f"127.0.0.1:{port}", "--union-default-graph"],
-                     f"http://127.0.0.1:{port}/query?query={encoded}"),
+                      f"127.0.0.1:{port + 1}", "--union-default-graph"],
+                     f"http://127.0.0.1:{port + 1}/query?query="),
     }
-    for name, (command, url) in servers.items():
-        if name == "oxigraph" and not Path(oxigraph_bin).exists():
-            result[name] = {"missing": f"no oxigraph binary at {oxigraph_bin}"}
-            continue
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            if not _wait(url, time.monotonic() + 60):
-                result[name] = {"missing": "server did not answer within 60 s"}
-                continue
-            _wrk(url, 2, 2)  # warm-up: query processes started, caches filled
-            for connections in (1, 4, 8):
-                result[name][str(connections)] = _wrk(url, connections, seconds)
-        finally:
-            server.terminate()
+
+
+def _in_process_ms(store_dir: str, texts: list[str]) -> float:
+    """Median ms per query of ``store.run_query`` in this process: the engine's and the
+    serialiser's share of a request, without HTTP, Flask or the query-process pipe."""
+    from budgetgraph import store
+
+    opened = store.open_read_only(store_dir)
+    specs = [store.QuerySpec(text, "application/sparql-results+json", "text/turtle",
+                             max_rows=100_000, max_bytes=10**8) for text in texts]
+    rounds = [timed(lambda: [store.run_query(opened, spec) for spec in specs])
+              for _ in range(20)]
+    return statistics.median(rounds) / len(specs) * 1000
+
+
+def http(out: str, documents: int, store_dir: str, seconds: int, port: int,
+         oxigraph_bin: str, work: str) -> Result:
+    """``/sparql`` under 1, 4 and 8 concurrent connections, two workloads: a one-row lookup
+    and the researcher queries in turn. Our gunicorn app vs the bare Oxigraph server on the
+    same store; loopback only, bounded by time.
+
+    Both servers run at once (an idle one costs nothing) and each level is measured
+    ours, Oxigraph, Oxigraph, ours: other load on the machine then weighs on both
+    sides of the ratio alike. ``req_s`` is the mean of the two runs.
+    """
+    t = targets(out, documents)
+    workloads = {"lookup": [lookup_query(t)], "researcher": list(queries(t).values())}
+    result: Result = {"seconds": seconds, "ours": {}, "oxigraph": {},
+                      "in_process_ms": {workload: _in_process_ms(store_dir, texts)
+                                        for workload, texts in workloads.items()}}
+    if not Path(oxigraph_bin).exists():
+        return {**result, "error": f"no oxigraph binary at {oxigraph_bin}"}
+    started: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+    try:
+        for name, (command, prefix) in _servers(store_dir, port, oxigraph_bin).items():
+            server = _serve(command, prefix + urllib.parse.quote(workloads["lookup"][0]))
+            if server is None:
+                return {**result, "error": f"{name}: server did not answer within 60 s"}
+            started[name] = (server, prefix)
+        for workload, texts in workloads.items():
+            scripts = {}
+            for name, (_, prefix) in started.items():
+                split = urllib.parse.urlsplit(prefix)
+                paths = [f"{split.path}?{split.query}{urllib.parse.quote(text)}"
+                         for text in texts]
+                scripts[name] = (f"{split.scheme}://{split.netloc}/", _mix_script(
+                    paths, Path(work) / f"wrk-{name}-{workload}.lua"))
+                _wrk(*scripts[name], connections=2, seconds=2)  # warm-up: processes, caches
+                result[name][workload] = {}
+            for c in (1, 4, 8):
+                runs: dict[str, list[dict[str, Any]]] = {name: [] for name in started}
+                for name in ("ours", "oxigraph", "oxigraph", "ours"):
+                    url, script = scripts[name]
+                    runs[name].append(_wrk(url, script, connections=c, seconds=seconds))
+                for name, measured in runs.items():
+                    rates = [x.get("req_s", 0.0) for x in measured]
+                    result[name][workload][str(c)] = {
+                        **measured[0], "req_s": statistics.mean(rates), "req_s_runs": rates,
+                        "non_2xx": sum(x.get("non_2xx", 0) for x in measured)}
+    finally:
+        for server, _ in started.values():
+            _stop(server)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Virtuoso, and the Oxigraph server over the same HTTP client
+# ---------------------------------------------------------------------------
+
+
+def _http_ms(url: str, text: str) -> tuple[float, int]:
+    """One query over HTTP GET: milliseconds to the last byte, and rows (SELECT) or -1."""
+    request = urllib.request.Request(url + urllib.parse.quote(text), headers={"Accept": ACCEPT})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=300) as response:
+        body = response.read()
+        kind = response.headers.get_content_type()
+    elapsed = (time.perf_counter() - start) * 1000
+    rows = len(json.loads(body)["results"]["bindings"]) if kind.endswith("json") else -1
+    return elapsed, rows
+
+
+def _latencies(url: str, texts: dict[str, str], runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, text in texts.items():
+        _, rows = _http_ms(url, text)  # warm-up, and the answer size
+        times = [_http_ms(url, text)[0] for _ in range(runs)]
+        out[name] = {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
+                     "rows": rows}
+    return out
+
+
+def _isql(port: str, password: str, sql: str) -> str:
+    isql = shutil.which("isql-vt") or shutil.which("isql") or "isql-vt"
+    done = subprocess.run([isql, f"127.0.0.1:{port}", "dba", password, f"exec={sql}"],
+                          capture_output=True, text=True, timeout=3_600)
+    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+        raise RuntimeError(f"isql failed: {(done.stdout + done.stderr).strip()[-500:]}")
+    return done.stdout
+
+
+def virtuoso(out: str, documents: int, store_dir: str, runs: int, port: int,
+             oxigraph_bin: str, directory: str) -> Result:
+    """Virtuoso's bulk loader and query latency, against the Oxigraph server on the same data.
+
+    Both are queried through the same HTTP client, one request at a time, so the
+    comparison includes each server's protocol cost, not only its engine. Virtuoso
+    is started fresh (``scripts/start-virtuoso.sh``, its default memory settings)
+    and stopped at the end.
+    """
+    nq, _, quads = combined(out, documents)
+    qs = queries(targets(out, documents))
+    root = Path(__file__).resolve().parents[1]
+    started = subprocess.run(["bash", str(root / "scripts" / "start-virtuoso.sh"), directory],
+                             capture_output=True, text=True, timeout=300)
+    if started.returncode != 0:
+        return {"quads": quads, "missing": started.stderr.strip().splitlines()[-1]}
+    env = dict(line.removeprefix("export ").split("=", 1)
+               for line in started.stdout.splitlines() if line.startswith("export "))
+    sql_port = next(line.split(":")[-1].strip() for line in
+                    (Path(directory) / "virtuoso.ini").read_text().splitlines()
+                    if line.startswith("ServerPort") and "$" not in line)
+    password = (Path(directory) / "dba-password").read_text().strip().split(":", 1)[1]
+    pid = int((Path(directory) / "virtuoso.pid").read_text())
+    result: Result = {"quads": quads, "runs": runs}
+    try:
+        os.link(nq, Path(directory) / nq.name)  # DirsAllowed is the Virtuoso directory
+        result["load_s"] = timed(lambda: _isql(
+            sql_port, password, f"ld_dir('{directory}', '{nq.name}', 'urn:budgetgraph:unused'); "
+            "rdf_loader_run(); checkpoint;"))
+        errors = _isql(sql_port, password,
+                       "select count(*) from DB.DBA.load_list where ll_error is not null;")
+        lines = [line.strip() for line in errors.splitlines()]
+        rule = next(i for i, line in enumerate(lines) if line.startswith("___"))
+        result["load_errors"] = int(next(line for line in lines[rule + 1:] if line))
+        result["virtuoso"] = _latencies(env["BUDGETGRAPH_VIRTUOSO_URL"] + "?query=", qs, runs)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.2)
+        shutil.rmtree(directory, ignore_errors=True)
+    if Path(oxigraph_bin).exists():
+        command, prefix = _servers(store_dir, port, oxigraph_bin)["oxigraph"]
+        server = _serve(command, prefix + urllib.parse.quote(qs["DESCRIBE an observation"]))
+        if server is not None:
             try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+                result["oxigraph_server"] = _latencies(prefix, qs, runs)
+            finally:
+                _stop(server)
     return result
 
 
@@ -529,7 +741,7 @@ def pdf(path: str, runs: int) -> Result:
 STAGES: dict[str, Callable[..., Result]] = {
     "prepare": prepare, "parse_convert": parse_convert, "validation": validation, "load": load,
     "build_store": build_store, "query_oxigraph": query_oxigraph, "query_rdflib": query_rdflib,
-    "http": http, "qinghai": qinghai, "pdf": pdf,
+    "http": http, "virtuoso": virtuoso, "qinghai": qinghai, "pdf": pdf,
 }
 
 

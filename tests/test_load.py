@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,33 @@ def test_an_unreadable_document_loads_nothing(
 def test_load_needs_exactly_one_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", str(QINGHAI)]) == 2
     assert "--store" in capsys.readouterr().err
+
+
+def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The run is written into a copy of the store: a failure before the swap changes nothing."""
+    from budgetgraph import store
+
+    store_dir = tmp_path / "store"
+    assert main(["load", str(QINGHAI), "--store", str(store_dir)]) == 0
+    before = graphs(store_dir)
+    dumped = tmp_path / "before.nq.gz"
+    with dumped.open("wb") as sink:
+        store.dump_nquads_gzip(store_dir, sink)
+    changed_dir = tmp_path / "changed"
+    changed_dir.mkdir()
+    changed = mutated(changed_dir, 120, "772.24\t692.81", "772.24\t699.81")
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_swap", disk_full)
+    assert main(["load", str(changed), "--store", str(store_dir), "--force"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert graphs(store_dir) == before
+    after = tmp_path / "after.nq.gz"
+    with after.open("wb") as sink:
+        store.dump_nquads_gzip(store_dir, sink)
+    assert gzip.decompress(after.read_bytes()) == gzip.decompress(dumped.read_bytes())
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".store.lock"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,109 @@ def test_failed_load_leaves_the_store_as_it_was(store_dir: Path, bad: str) -> No
     with pytest.raises(store.StoreError):
         store.load_graph(store_dir, DOC, bad)
     assert store.open_read_only(store_dir).graphs() == before
+
+
+def test_reloading_the_same_data_keeps_it(store_dir: Path) -> None:
+    """Removal then bulk write of the same quads: the new writes must win over the deletions."""
+    before = store.open_read_only(store_dir).graphs()
+    store.load_graph(store_dir, DOC, FIXTURES / "test-doc-qh-2024.nq")
+    assert store.open_read_only(store_dir).graphs() == before
+
+
+def test_an_empty_document_is_an_empty_graph(store_dir: Path) -> None:
+    assert store.load_graph(store_dir, DOC, "") == 0
+    assert store.open_read_only(store_dir).graphs() == [
+        store.GraphInfo(CODES, 18), store.GraphInfo(DOC, 0)]
+
+
+def test_a_batch_is_all_or_nothing(store_dir: Path) -> None:
+    before = store.open_read_only(store_dir).graphs()
+    good = f'<{BASE}id/a> <{BASE}def/p> "x" .\n'
+    with pytest.raises(store.StoreError, match="other"):
+        store.replace_graphs(store_dir, [
+            (BASE + "graph/doc/new", good), (DOC, good),
+            (CODES, f'<{BASE}id/a> <{BASE}def/p> "x" <{BASE}graph/doc/other> .\n')])
+    assert store.open_read_only(store_dir).graphs() == before
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
+
+
+def test_a_graph_twice_in_one_batch_is_refused(store_dir: Path) -> None:
+    with pytest.raises(store.StoreError, match="twice"):
+        store.replace_graphs(store_dir, [(DOC, ""), (DOC, "")])
+
+
+def test_a_second_writer_is_refused(store_dir: Path) -> None:
+    with open(store_dir.parent / ".store.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(store.StoreError, match="another load"):
+            store.load_graph(store_dir, DOC, "")
+
+
+def _killed_load(store_dir: Path, sabotage: str) -> None:
+    """Reload DOC in a child process that ``sabotage`` kills with SIGKILL part-way."""
+    quads = "".join(f'<{BASE}id/n{i}> <{BASE}def/p> "{i}" .\n' for i in range(50))
+    code = "\n".join([
+        "import os, signal",
+        "from budgetgraph import store",
+        "def die(*args, **kwargs):",
+        "    os.kill(os.getpid(), signal.SIGKILL)",
+        sabotage,
+        f"store.load_graph({str(store_dir)!r}, {DOC!r}, {quads!r})",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -9, done.stderr
+
+
+@pytest.mark.parametrize("sabotage", [
+    # half-way through writing the copy, inside bulk_extend
+    "store.PROGRESS_EVERY = 1\n"
+    "real = store._checked_quads\n"
+    "def checked(batch, counts, progress):\n"
+    "    return real(batch, counts, lambda g, n: die() if n == 25 else None)\n"
+    "store._checked_quads = checked",
+    # the copy complete, not yet swapped in
+    "store._swap = die",
+    # no RENAME_EXCHANGE, killed between the two renames of the fallback
+    "import errno\n"
+    "def no_exchange(*args):\n"
+    "    raise OSError(errno.EINVAL, 'unsupported')\n"
+    "store._exchange = no_exchange\n"
+    "real_rename, calls = os.rename, []\n"
+    "def rename(*args):\n"
+    "    calls.append(args)\n"
+    "    die() if len(calls) == 2 else real_rename(*args)\n"
+    "store.os.rename = rename",
+], ids=["writing", "before-swap", "between-renames"])
+def test_a_killed_load_leaves_the_store_as_it_was(store_dir: Path, sabotage: str) -> None:
+    before = {g.iri: g.triples for g in store.open_read_only(store_dir).graphs()}
+    _killed_load(store_dir, sabotage)
+    if (store_dir / "CURRENT").is_file():  # the two-rename window leaves no store in place
+        assert {g.iri: g.triples for g in store.open_read_only(store_dir).graphs()} == before
+    # the next load cleans up (or puts the old store back) and sees the old graphs
+    store.load_graph(store_dir, BASE + "graph/doc/next", "")
+    after = {g.iri: g.triples for g in store.open_read_only(store_dir).graphs()}
+    assert after == {**before, BASE + "graph/doc/next": 0}
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
+
+
+def test_a_load_killed_after_the_swap_is_complete(store_dir: Path) -> None:
+    _killed_load(store_dir, "real = store._exchange\n"
+                            "def exchange(*args):\n"
+                            "    real(*args); die()\n"
+                            "store._exchange = exchange")
+    assert {g.iri: g.triples for g in store.open_read_only(store_dir).graphs()} == {
+        CODES: 18, DOC: 50}
+
+
+def test_without_rename_exchange_two_renames_do(store_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def unsupported(*args: object) -> None:
+        raise OSError(22, "unsupported")
+
+    monkeypatch.setattr(store, "_exchange", unsupported)
+    store.load_graph(store_dir, DOC, "")
+    assert store.open_read_only(store_dir).graphs() == [
+        store.GraphInfo(CODES, 18), store.GraphInfo(DOC, 0)]
 
 
 def test_missing_store_is_an_error_not_a_new_store(tmp_path: Path) -> None:

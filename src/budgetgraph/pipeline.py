@@ -54,16 +54,19 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
 
     Every document is read, converted and validated before anything is
     written; a document with violations is refused (:class:`ValidationRefused`)
-    unless ``force``, and nothing of the run is loaded. Each graph's
-    replacement is one transaction, so an interrupted load leaves every graph
-    either as it was or wholly new.
+    unless ``force``, and nothing of the run is loaded. Into the embedded
+    store the whole run is one :func:`store.replace_graphs` (a bulk write into
+    a copy, swapped in at once), so an interrupted load leaves the store as it
+    was. A remote engine gets one atomic replacement per graph, so there an
+    interrupted load leaves every graph either as it was or wholly new.
     """
     from budgetgraph.validate import validate  # the shapes need rdflib only here
 
+    write: Callable[..., dict[str, int]]
     if endpoint is not None:
-        write: Callable[..., int] = functools.partial(remote.load_graph, endpoint)
+        write = functools.partial(_load_remote, endpoint)
     elif store_dir is not None:
-        write = functools.partial(store.load_graph, store_dir)
+        write = functools.partial(store.replace_graphs, store_dir)
     else:
         raise BudgetgraphError("load needs a store directory or an endpoint")
     minter = Minter(base)
@@ -87,17 +90,32 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
         years.add(doc.year)
     reference = new_dataset()
     add_reference(reference, minter=minter, years=sorted(years))
+    references: list[tuple[str, Dataset]] = []
     for graph in reference.graphs():
         if len(graph) == 0 or str(graph.identifier).startswith("urn:x-rdflib"):
             continue
         single = new_dataset()
         named = single.graph(graph.identifier)
         named += graph
-        result.reference_quads += write(str(graph.identifier), single)
-    for path, iri, dataset in prepared:
-        quads = write(
-            iri, dataset,
-            progress=lambda n, name=path.name: say(f"  {name}: {n} quads read"))
-        result.documents.append((path.name, iri, quads))
-        say(f"loaded {path.name} into <{iri}>: {quads} quads")
+        references.append((str(graph.identifier), single))
+    names = {iri: path.name for path, iri, _ in prepared}
+
+    def quads_read(iri: str, count: int) -> None:
+        if iri in names:  # documents only, as the reference graphs are the same every run
+            say(f"  {names[iri]}: {count} quads read")
+
+    sources = [*references, *((iri, dataset) for _, iri, dataset in prepared)]
+    counts = write(sources, progress=quads_read)
+    result.reference_quads = sum(counts[iri] for iri, _ in references)
+    for path, iri, _ in prepared:
+        result.documents.append((path.name, iri, counts[iri]))
+        say(f"loaded {path.name} into <{iri}>: {counts[iri]} quads")
     return result
+
+
+def _load_remote(endpoint: remote.Endpoint, sources: list[tuple[str, Dataset]], *,
+                 progress: Callable[[str, int], None]) -> dict[str, int]:
+    """:func:`store.replace_graphs` for a remote engine: one atomic request per graph."""
+    return {iri: remote.load_graph(endpoint, iri, data,
+                                   progress=functools.partial(progress, iri))
+            for iri, data in sources}
