@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 from rdflib import Graph
-from tests.corpus import F08_TEXT, PDF_DIR, QINGHAI
+from tests.corpus import F08_TEXT, PDF_DIR, QINGHAI, qinghai_changed
 from tests.test_mutations import CASES
 
 from budgetgraph.rdf.convert import convert
@@ -57,12 +57,6 @@ def keys(result: ValidationResult) -> set[Key]:
             for f in (*result.violations, *result.warnings)}
 
 
-def mutated_text(line: int, old: str, new: str) -> str:
-    lines = QINGHAI.read_text(encoding="utf-8").split("\n")
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    return "\n".join(lines)
-
-
 def _both(path: str, identities_only: bool) -> tuple[set[Key], set[Key]]:
     """Both engines' results on one document (run in a worker process)."""
     dataset = convert([read(Path(path))], reference=False)
@@ -86,7 +80,7 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tup
     for name, (line, old, new) in MUTATIONS.items():
         path = folder / name / QINGHAI.name
         path.parent.mkdir()
-        path.write_text(mutated_text(line, old, new), encoding="utf-8")
+        path.write_text(qinghai_changed(line, old, new), encoding="utf-8")
         jobs[name] = (str(path), True)
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
         futures = {name: pool.submit(_both, *job) for name, job in jobs.items()}

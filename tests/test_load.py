@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-from tests.corpus import QINGHAI
+from tests.corpus import QINGHAI, write_qinghai_changed
 
 from budgetgraph.cli import main
 from budgetgraph.store import open_read_only
@@ -20,15 +20,6 @@ def graphs(store_dir: Path) -> dict[str, int]:
         return {g.iri: g.triples for g in snapshot.graphs()}
     finally:
         del snapshot
-
-
-def mutated(tmp_path: Path, line: int, old: str, new: str) -> Path:
-    lines = QINGHAI.read_text(encoding="utf-8").split("\n")
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    path = tmp_path / QINGHAI.name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def test_load_then_reload_replaces_the_document_graph(
@@ -51,7 +42,7 @@ def test_a_document_with_violations_is_refused_and_the_store_untouched(
     before = graphs(store_dir)
     broken_dir = tmp_path / "broken"
     broken_dir.mkdir()
-    broken = mutated(broken_dir, 120, "772.24\t692.81", "772.24\t699.81")
+    broken = write_qinghai_changed(broken_dir, 120, "772.24\t692.81", "772.24\t699.81")
     assert main(["load", str(broken), "--store", str(store_dir)]) == 1
     assert "violation" in capsys.readouterr().err
     assert graphs(store_dir) == before
@@ -89,7 +80,7 @@ def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(
         store.dump_nquads_gzip(store_dir, sink)
     changed_dir = tmp_path / "changed"
     changed_dir.mkdir()
-    changed = mutated(changed_dir, 120, "772.24\t692.81", "772.24\t699.81")
+    changed = write_qinghai_changed(changed_dir, 120, "772.24\t692.81", "772.24\t699.81")
 
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 from rdflib import Graph
+from tests.corpus import QINGHAI, write_qinghai_changed
 
 from budgetgraph.rdf.convert import convert
 from budgetgraph.rdf.namespaces import BG
@@ -22,17 +23,10 @@ from budgetgraph.validate import (
     validate,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-QINGHAI = DATA / "huzhu-social-insurance-bureau-2024-budget.txt"
-
 
 def mutated(tmp_path: Path, line: int, old: str, new: str, *,
             shapes: Shapes | None = None) -> ValidationResult:
-    lines = QINGHAI.read_text(encoding="utf-8").split("\n")
-    assert old in lines[line - 1], f"line {line} does not contain {old!r}"
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    path = tmp_path / QINGHAI.name
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = write_qinghai_changed(tmp_path, line, old, new)
     return validate(convert([read(path)], reference=False), shapes=shapes)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
+from tests.corpus import QINGHAI, write_qinghai_changed
 
 from budgetgraph.model import (
     AmountUnit,
@@ -31,9 +32,6 @@ from budgetgraph.validate import (
     validate_reference,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-QINGHAI = DATA / "huzhu-social-insurance-bureau-2024-budget.txt"
-
 
 def qinghai_dataset() -> Dataset:
     return convert([read(QINGHAI)], reference=False)
@@ -41,15 +39,6 @@ def qinghai_dataset() -> Dataset:
 
 def doc_graph(dataset: Dataset) -> Graph:
     return next(g for g in dataset.graphs() if (None, RDF.type, BG.Disclosure) in g)
-
-
-def copy_with(tmp_path: Path, line: int, old: str, new: str) -> Path:
-    lines = QINGHAI.read_text(encoding="utf-8").split("\n")
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    path = tmp_path / QINGHAI.name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 # -- the real document ------------------------------------------------------------
@@ -89,14 +78,14 @@ def test_qinghai_has_no_violation_and_reports_its_two_weight_columns_disagreeing
     (weights,) = [f for f in result.warnings if f.rule == "WeightColumnsAgree"]
     assert (weights.left_total, weights.right_total) == (5, 15)
     assert weights.sources == [f"{QINGHAI.name}:492"]
-    fixed = copy_with(tmp_path, 492, "%\t5\t15", "%\t15\t15")
+    fixed = write_qinghai_changed(tmp_path, 492, "%\t5\t15", "%\t15\t15")
     refound = validate(convert([read(fixed)], reference=False))
     assert refound.violations == []
     assert "WeightColumnsAgree" not in {f.rule for f in refound.warnings}
 
 
 def test_a_weight_that_breaks_both_columns_is_a_violation(tmp_path: Path) -> None:
-    broken = copy_with(tmp_path, 492, "%\t5\t15", "%\t5\t5")
+    broken = write_qinghai_changed(tmp_path, 492, "%\t5\t15", "%\t5\t5")
     found = {f.rule for f in validate(convert([read(broken)], reference=False)).violations}
     assert "PerformanceWeights" in found
 
@@ -235,7 +224,7 @@ def test_run_validate_exit_codes_and_report_file(tmp_path: Path) -> None:
     report = tmp_path / "report.ttl"
     assert run_validate([QINGHAI], report) == 0  # warnings only
     assert (None, RDF.type, SH.ValidationReport) in Graph().parse(report)
-    broken = copy_with(tmp_path, 120, "772.24\t692.81", "772.24\t699.81")
+    broken = write_qinghai_changed(tmp_path, 120, "772.24\t692.81", "772.24\t699.81")
     assert run_validate([broken], None) == 1
     missing = tmp_path / "missing.txt"
     assert run_validate([missing], None) == 2
