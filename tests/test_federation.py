@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.servers import free_port, start
 from tests.test_browser import WAIT, _run_in_yasgui, browser
 
 from budgetgraph import compare, fixtures, store
@@ -60,12 +61,6 @@ PATTERN = f"""?obs bg:tableKind <{BASE}id/code/table/expenditure> ;
        obeu-measure:amount ?amount ."""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _store(directory: Path, document: Path) -> None:
     """One county's document and the reference graphs, as `budgetgraph load` would write them."""
     minter = Minter(BASE)
@@ -87,19 +82,7 @@ def _serve(directory: Path, port: int, allowlist: str) -> subprocess.Popen[bytes
         f"serve({str(directory)!r}, port={port}, workers=1, query_timeout={TIMEOUT}, "
         f"query_processes=2, service_allowlist={allowlist!r})"
     )
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?format=ttl", timeout=2).read()
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(process.stderr.read().decode() if process.stderr else "") \
-                    from None
-            time.sleep(0.1)
+    return start([sys.executable, "-c", code], port)
 
 
 @dataclass
@@ -143,9 +126,9 @@ def federation(tmp_path_factory: pytest.TempPathFactory, silent: str) -> Iterato
     paths = fixtures.write_counties(root / "generated")
     _store(root / "a", paths[0])
     _store(root / "b", paths[1])
-    port_a, port_b = _free_port(), _free_port()
+    port_a, port_b = free_port(), free_port()
     b = f"http://127.0.0.1:{port_b}/sparql"
-    closed = f"http://127.0.0.1:{_free_port()}/sparql"
+    closed = f"http://127.0.0.1:{free_port()}/sparql"
     processes = [_serve(root / "b", port_b, ""),
                  _serve(root / "a", port_a, ",".join((b, silent, closed)))]
     yield Federation(f"http://127.0.0.1:{port_a}/sparql", b, silent, closed)

@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import struct
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -66,11 +65,9 @@ def test_f08_amounts_equal_the_independent_text_export() -> None:
 
 @needs_corpus
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name[:3])
-def test_every_corpus_pdf_reads_fast_into_well_formed_lines(path: Path) -> None:
-    start = time.perf_counter()
+def test_every_corpus_pdf_reads_into_well_formed_lines(path: Path) -> None:
+    """(Speed is measured in bench/pdf_read.py and bench/, not asserted here.)"""
     lines = pdf_lines(path)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"{path.name}: {elapsed:.2f} s"
     with pdfium.PdfDocument(path) as document:
         page_count = len(document)
     pages = {line.page for line in lines}

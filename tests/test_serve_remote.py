@@ -32,6 +32,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import JSON, POST, TURTLE
 from SPARQLWrapper import SPARQLWrapper as Wrapper
+from tests.servers import free_port, start, stop
 from tests.test_remote import (
     NUMERIC,
     QUERIES,
@@ -53,39 +54,18 @@ DISCLOSURE = BUREAU + "/2024/budget"
 ENV_NAMES = {"virtuoso": "VIRTUOSO", "oxigraph": "OXIGRAPH"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _running(args: list[str], port: int) -> Iterator[str]:
     """``args`` (a server on ``port``) in a subprocess until it answers; yield its URL."""
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/sparql?format=ttl", timeout=5).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(process.stderr.read().decode() if process.stderr else "") \
-                    from None
-            time.sleep(0.1)
+    process = start(args, port)
     try:
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=15)
-        if process.stderr:
-            process.stderr.close()
+        stop(process)
 
 
 def _serve(*options: str) -> tuple[list[str], int]:
-    port = _free_port()
+    port = free_port()
     return ([sys.executable, "-m", "budgetgraph.cli", "serve", "--port", str(port),
              "--workers", "1", *options], port)
 
@@ -197,10 +177,10 @@ def test_the_endpoint_contract_holds_in_front_of_the_engine(served: tuple[str, s
 def test_an_engine_that_does_not_answer_is_a_timeout_and_a_closed_one_a_failure(
         silent_server: str) -> None:
     timeout = 1.5
-    closed = f"http://127.0.0.1:{_free_port()}/sparql"
+    closed = f"http://127.0.0.1:{free_port()}/sparql"
     for target, expected in ((silent_server, (504, "query_timeout")),
                              (closed, (500, "query_failed"))):
-        port = _free_port()
+        port = free_port()
         code = (f"from budgetgraph.web import serve; serve(port={port}, workers=1, "
                 f"endpoint={target!r}, query_timeout={timeout})")
         process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
