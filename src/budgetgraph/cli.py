@@ -12,9 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from budgetgraph import DEFAULT_BASE
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.rdf.serialize import RdfFormat
-from budgetgraph.rdf.uris import DEFAULT_BASE
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -30,10 +29,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from budgetgraph.rdf.convert import convert
-    from budgetgraph.rdf.serialize import serialize
+    from budgetgraph.rdf.serialize import RdfFormat, serialize
     from budgetgraph.readers import read
 
-    fmt = _FORMATS[args.format]
+    fmt = RdfFormat[_FORMATS[args.format]]
     _register_regions(args.region)
     dataset = convert([read(path) for path in args.files], base=args.base)
     text = serialize(dataset, fmt)
@@ -109,8 +108,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-_FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.NTRIPLES, "nquads": RdfFormat.NQUADS,
-            "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSONLD}
+#: --format names → RdfFormat member names (rdflib is imported only by convert)
+_FORMATS = {"turtle": "TURTLE", "nt": "NTRIPLES", "nquads": "NQUADS", "trig": "TRIG",
+            "jsonld": "JSONLD"}
 
 
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:

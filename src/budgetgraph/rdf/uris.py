@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from budgetgraph import DEFAULT_BASE as DEFAULT_BASE
 from budgetgraph.model import Disclosure, DocumentKind, SourceRef, TableKind
-
-DEFAULT_BASE = "http://127.0.0.1:8000/"
 
 #: Length of the hex hash used for names; 40 bits keeps collisions negligible
 #: within one region (hundreds of names) and across the country (~10^5).

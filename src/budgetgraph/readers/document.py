@@ -70,10 +70,9 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         _structural(ledger, line, "cover")
     doc = Disclosure(source_file=file, kind=kind, year=year, department=department, unit=unit)
     doc.region, doc.region_code = _region(department, lines[: cover_end + 1])
-    default_unit = None
     body = lines[cover_end + 1:]
     toc_end, listed = _table_of_contents(body, ledger)
-    regions = _regions(body[toc_end:], ledger, file, year, doc, default_unit)
+    regions = _regions(body[toc_end:], ledger, file, year, doc)
     profile_lines = [line for r in regions if r.kind == "profile" for line in r.lines]
     doc.profile = _profile(profile_lines, ledger)
     for region in regions:
@@ -229,8 +228,8 @@ def _is_title(lines: list[Line], index: int) -> TableKind | None:
     return None
 
 
-def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclosure,
-             default_unit: AmountUnit | None) -> list[_Region]:
+def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
+             doc: Disclosure) -> list[_Region]:
     """Walk the body: tables go to their readers at once, other regions are returned."""
     regions: list[_Region] = [_Region("other", [])]
     index = 0
@@ -250,7 +249,7 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int, doc: Disclo
                     body[index:end], ledger, file,
                     unit=_first_unit(body[index:end]) or AmountUnit.WAN_YUAN)
             else:
-                context = TableContext(file, ledger, year, default_unit, doc.phase)
+                context = TableContext(file, ledger, year, doc.phase)
                 doc.tables.append(read_table(kind, line, body[index + 1:end], context))
             index = end
             continue

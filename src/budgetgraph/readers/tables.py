@@ -63,7 +63,6 @@ class TableContext:
     file: str
     ledger: Ledger
     year: int
-    default_unit: AmountUnit | None = None
     #: the phase of a column whose header names none: 决算 in final accounts
     phase: Phase = Phase.BUDGET
 
@@ -121,10 +120,8 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
         else:
             data.append(line)  # continuation of a wrapped name, handled below
     if unit is None:
-        if ctx.default_unit is None:
-            raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
-                            file=ctx.file, line=title.number, page=title.page)
-        unit = ctx.default_unit
+        raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
+                        file=ctx.file, line=title.number, page=title.page)
     for line in header:
         _structural_numbers(ledger, line, "table header")
     _lift_header_words(header, data)
