@@ -48,6 +48,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from budgetgraph.report import run_validate
 
+    _register_regions(args.region)
     if args.report is not None:
         args.report.parent.mkdir(parents=True, exist_ok=True)
     return run_validate(list(args.files), args.report)
@@ -161,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
                           **files)
     validate.add_argument("--report", type=Path, metavar="FILE",
                           help="also write the SHACL validation report graph (Turtle)")
+    validate.add_argument("--region", **region)
     validate.set_defaults(run=_cmd_validate)
 
     load = commands.add_parser(
