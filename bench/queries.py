@@ -6,6 +6,12 @@ a comparison of two counties (two grouped sub-SELECTs joined), a DESCRIBE of
 one observation, and a label search (a scan with a string filter). All run on
 the union default graph, so the same text works in rdflib (``default_union``),
 pyoxigraph (``use_default_graph_as_union``) and the servers.
+
+The regional queries read the documents' own 类 rows through one regional
+series (``bg:series``, docs/uri-scheme.md). Two references beside them give the
+same totals the ways the model makes unnecessary: joining region, table, column
+and level over every observation, and summing the 项 rows up to their 类 through
+``skos:broader*``.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX m: <http://data.openbudgets.eu/ontology/dsd/measure/>
 PREFIX dim: <http://data.openbudgets.eu/ontology/dsd/dimension/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 
@@ -35,20 +42,22 @@ def queries(t: Targets) -> dict[str, str]:
     """Name → SPARQL text, in the order the report lists them."""
     code = f"{t.base}id/code"
 
+    def series(region: str) -> str:
+        return f"<{t.base}id/series/{region}/{t.year}/budget/general-public/total/level-1>"
+
     def class_totals(region: str, var: str) -> str:
         return (f"SELECT ?class (SUM(?x) AS ?{var}) WHERE {{"
-                f" ?o bg:region <{t.base}id/region/{region}> ;"
-                f" bg:tableKind <{code}/table/general-public> ; bg:column <{code}/column/total> ;"
-                f" bg:rowLevel 1 ; bg:functionalClass ?class ;"
-                f" dim:fiscalYear <http://reference.data.gov.uk/id/year/{t.year}> ; m:amount ?x }}"
+                f" ?o bg:series {series(region)} ; bg:functionalClass ?class ; m:amount ?x }}"
                 f" GROUP BY ?class")
 
+    select = "SELECT ?class (SUM(?x) AS ?total) WHERE {"
+    joined = f"""?o bg:region <{t.base}id/region/{t.region_a}> ;
+     bg:tableKind <{code}/table/general-public> ; bg:column <{code}/column/total> ;
+     dim:fiscalYear <http://reference.data.gov.uk/id/year/{t.year}> ;"""
     return {
-        "region totals by 类": PREFIXES + f"""SELECT ?year ?class (SUM(?x) AS ?total) WHERE {{
-  ?o bg:region <{t.base}id/region/{t.region_a}> ; bg:tableKind <{code}/table/general-public> ;
-     bg:column <{code}/column/total> ; bg:rowLevel 1 ; bg:functionalClass ?class ;
-     dim:fiscalYear ?year ; m:amount ?x .
-}} GROUP BY ?year ?class ORDER BY ?year ?class""",
+        "region totals by 类": PREFIXES + f"""SELECT ?class (SUM(?x) AS ?total) WHERE {{
+  ?o bg:series {series(t.region_a)} ; bg:functionalClass ?class ; m:amount ?x .
+}} GROUP BY ?class ORDER BY ?class""",
         "one department's budget": PREFIXES + f"""SELECT ?item ?label ?column ?amount WHERE {{
   ?o bg:disclosure <{t.disclosure}> ; bg:tableKind <{code}/table/expenditure> ;
      bg:column ?column ; bg:rowLabel ?label ; m:amount ?amount .
@@ -62,6 +71,13 @@ def queries(t: Targets) -> dict[str, str]:
         "label search": PREFIXES + """SELECT ?s ?label WHERE {
   ?s rdfs:label ?label . FILTER(CONTAINS(STR(?label), "住房公积金"))
 } LIMIT 20""",
+        "reference: region totals, joined": PREFIXES + select + f"""
+  {joined} bg:rowLevel 1 ; bg:functionalClass ?class ; m:amount ?x .
+}} GROUP BY ?class ORDER BY ?class""",
+        "reference: region totals via skos:broader*": PREFIXES + select + f"""
+  {joined} bg:rowLevel 3 ; bg:functionalClassification ?item ; m:amount ?x .
+  ?item skos:broader* ?class . ?class skos:topConceptOf ?scheme .
+}} GROUP BY ?class ORDER BY ?class""",
     }
 
 

@@ -112,8 +112,11 @@ def _real(r: R, add: Any) -> None:
         add(f"| warm (median of 5) | {q['warm_read_s']:.3f} s | {q['warm_convert_s']:.3f} s | "
             f"{q['warm_validate_s']:.3f} s | {warm:.2f} s |")
         add("")
+        each = ", ".join(f"{t:.2f}" for t in q.get("cold_totals_s", []))
         add(f"Target < {TARGET_QINGHAI_S:.0f} s end to end: a fresh process (imports included) "
-            f"takes {cold + q['imports_s']:.2f} s, which {verdict}; warm, {warm:.2f} s.")
+            f"takes {cold + q['imports_s']:.2f} s (the median of {len(q.get('cold_totals_s', [1]))}"
+            f" fresh processes{': ' + each + ' s' if each else ''}), which {verdict}; warm, "
+            f"{warm:.2f} s.")
         add("")
     if "error" in p or "missing" in p:
         add(f"PDF not measured: {p.get('error') or p.get('missing')}")
@@ -227,8 +230,13 @@ def _load(r: R, add: Any) -> None:
         ratio = big["batch_s"] / big["bulk_disk_s"]
         verdict = "meets it" if ratio <= 2 else f"misses it by {ratio - 2:.1f}×"
         text = (f"Target: load within 2× of `bulk_load`. At {big['quads']:,} quads "
-                f"`replace_graphs` takes {ratio:.1f}× the floor, which {verdict}; one graph "
-                f"at a time (`load_graph`), {big['per_graph_s'] / big['bulk_disk_s']:.1f}×.")
+                f"`replace_graphs` takes {ratio:.1f}× the floor, which {verdict}.")
+        per_graph = next((x for x in reversed(rows) if "per_graph_s" in x), None)
+        if per_graph:
+            text += (f" One graph at a time (`load_graph`) took "
+                     f"{per_graph['per_graph_s'] / per_graph['bulk_disk_s']:.1f}× at "
+                     f"{per_graph['quads']:,} quads (not run above 1,000 documents: one "
+                     "copy-and-swap per graph).")
         prev = next((x for x in reversed(rows) if "previous_s" in x), None)
         if prev:
             text += (f" The previous path took {prev['previous_s'] / prev['bulk_disk_s']:.1f}× "
@@ -320,7 +328,41 @@ def _queries(r: R, add: Any) -> None:
         elif vt:
             add(f"Virtuoso not measured: {vt.get('missing') or vt.get('error')}.")
         add("")
+    _latency_target(r, add)
     _virtuoso_summary(r, add)
+
+
+def _latency_target(r: R, add: Any) -> None:
+    """Issue 8: the researcher queries at about 1M triples under 100 ms p50."""
+    sized = [x for x in r["query_oxigraph"] if "error" not in x]
+    if not sized:
+        return
+    row = min(sized, key=lambda x: abs(x["quads"] - 1_000_000))
+    vt = next((x for x in r.get("virtuoso", []) if x.get("quads") == row["quads"]), {})
+    researcher = {n: q for n, q in row["queries"].items() if not n.startswith("reference")}
+    misses = {n: q["disk"]["p50_ms"] for n, q in researcher.items() if q["disk"]["p50_ms"] >= 100}
+    verdict = ("every one meets it" if not misses else "misses on " + ", ".join(
+        f"{n} ({ms:.0f} ms, by {ms - 100:.0f} ms)" for n, ms in misses.items()))
+    slowest = max(researcher.items(), key=lambda kv: kv[1]["disk"]["p50_ms"])
+    add(f"**Target: researcher queries at ~1M triples under 100 ms p50.** At "
+        f"{row['quads']:,} quads, on the on-disk store `budgetgraph serve` uses: {verdict}; "
+        f"the slowest is {slowest[0]} at {slowest[1]['disk']['p50_ms']:.1f} ms "
+        f"(in memory {slowest[1]['mem']['p50_ms']:.1f} ms"
+        + (f", Virtuoso {vt['virtuoso'][slowest[0]]['p50_ms']:.1f} ms"
+           if slowest[0] in vt.get("virtuoso", {}) else "") + ").")
+    refs = {n: q for n, q in row["queries"].items() if n.startswith("reference")}
+    model = row["queries"].get("region totals by 类")
+    if refs and model:
+        base = model["disk"]["p50_ms"]
+        add("The regional totals read one `bg:series` (the 类 rows the documents state); "
+            "the same totals " + ", ".join(
+                f"{n.removeprefix('reference: region totals').strip(', ') or 'joined'} take "
+                f"{q['disk']['p50_ms']:.1f} ms ({q['disk']['p50_ms'] / base:.0f}×)"
+                for n, q in refs.items())
+            + f" on disk, against {model['disk']['p50_ms']:.1f} ms. On the on-disk store every "
+            "index lookup costs microseconds, so a query's time follows the number of "
+            "observations it touches: the series touches only the rows it sums.")
+    add("")
 
 
 def _virtuoso_summary(r: R, add: Any) -> None:

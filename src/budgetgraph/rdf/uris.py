@@ -159,6 +159,12 @@ class Minter:
     def observation(self, doc: DocKey, kind: TableKind, row: str, column: str) -> URIRef:
         return self._id(f"obs/{doc.path}/{TABLE_SLUGS[kind]}/{row}/{column}")
 
+    def series(self, doc: DocKey, kind: TableKind, column: str, level: int | None) -> URIRef:
+        """The same table position in every document of one region, year and kind."""
+        rows = "rows" if level is None else f"level-{level}"
+        return self._id(f"series/{doc.region}/{doc.year}/{doc.kind}/{TABLE_SLUGS[kind]}/"
+                        f"{column}/{rows}")
+
     def source_file(self, doc: DocKey, file: str) -> URIRef:
         return URIRef(f"{self.disclosure(doc)}/source/{segment(_basename(file))}")
 
