@@ -546,7 +546,8 @@ def _growth(r: R, add: Any) -> None:
             f"{load_h:,.1f} hours, if per-quad cost stayed flat |")
         add(f"| load with `bulk_load` (one writer) | {bulk_h:,.1f} hours |")
         add("")
-    add("### Plan for serving it (estimate, to be checked at 10–100M quads)")
+    largest = max((x.get("quads", 0) for x in loads), default=0)
+    add(f"### Plan for serving it (measured up to {largest:,} quads; beyond, an estimate)")
     add("")
     add("- **Build offline, serve read-only.** Parse, convert and validate in parallel per "
         "document (embarrassingly parallel: a 32-core build box turns the core-hours above into "
@@ -556,13 +557,14 @@ def _growth(r: R, add: Any) -> None:
         "Corrections of single documents use the same call; group them, since each call "
         "pays one copy-and-swap.")
     add("- **Engine: Oxigraph (RocksDB)** behind our Flask app for the HTML/negotiation layer, "
-        "with queries run in killable processes (pyoxigraph has no timeout). Aggregates over "
-        "a region stay fast because every observation carries its region, class and table "
-        "directly (no `skos:broader*` paths); the scan-shaped queries (label search, "
-        "national totals) grow linearly and need precomputed aggregates or a text index "
-        "at national scale. Virtuoso, measured above on the same data, is the alternative "
-        "where those aggregate queries dominate (see the ratio column); it loads through "
-        "`budgetgraph.remote` or its own bulk loader.")
+        "with queries run in killable processes (pyoxigraph has no timeout). A region's "
+        "totals read one regional series (`bg:series`: the 类 rows the documents state, no "
+        "`skos:broader*` path), so their cost follows the rows summed, not the store's size "
+        "(growth table above); the scan-shaped queries (label search, national totals) grow "
+        "with the store and need precomputed aggregates or a text index at national scale. "
+        "Virtuoso, measured above on the same data, is the alternative where those scans "
+        "dominate (see the ratio column); `budgetgraph load --endpoint` and `serve "
+        "--endpoint` use it in place of the embedded store (docs/engines.md).")
     add("- **Hardware (estimate):** ~1 billion quads a year; RocksDB at the measured bytes per "
         "quad of the bulk-loaded store, several years online: NVMe SSD of a few TB, 64–128 GB "
         "RAM so the hot indexes stay in the page cache, 16+ cores for concurrent queries; "

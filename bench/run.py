@@ -11,6 +11,7 @@ every load test is bounded in time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -143,6 +144,9 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     sys.path.insert(0, str(ROOT))
+    # Bytecode as an installed package has it (pip compiles at install); without it every
+    # fresh stage process would compile our modules again where PYTHONDONTWRITEBYTECODE is set.
+    compileall.compile_dir(ROOT / "src", quiet=1)
     from bench.generate import write_corpus
 
     print(f"budgetgraph benchmarks, {mode.name} mode, in {work}", file=sys.stderr)

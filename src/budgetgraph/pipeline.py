@@ -11,15 +11,18 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from budgetgraph import remote, store
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.model import Disclosure
 from budgetgraph.rdf.convert import add_reference, disclosure_graph, new_dataset
 from budgetgraph.rdf.uris import Minter
 from budgetgraph.readers import read
+
+if TYPE_CHECKING:
+    from budgetgraph import remote
 
 
 class ValidationRefused(BudgetgraphError):
@@ -39,10 +42,8 @@ class Loaded:
 
 def document_dataset(doc: Disclosure, minter: Minter) -> tuple[str, Dataset]:
     """One document's named graph, alone in a dataset."""
-    iri, graph = disclosure_graph(doc, minter=minter)
     dataset = new_dataset()
-    named = dataset.graph(iri)
-    named += graph
+    iri, _ = disclosure_graph(doc, minter=minter, into=dataset)
     return str(iri), dataset
 
 
@@ -60,7 +61,8 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
     was. A remote engine gets one atomic replacement per graph, so there an
     interrupted load leaves every graph either as it was or wholly new.
     """
-    from budgetgraph.validate import validate  # the shapes need rdflib only here
+    from budgetgraph import store  # imported where used: reading and converting need neither
+    from budgetgraph.validate import validate
 
     write: Callable[..., dict[str, int]]
     if endpoint is not None:
@@ -116,6 +118,8 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
 def _load_remote(endpoint: remote.Endpoint, sources: list[tuple[str, Dataset]], *,
                  progress: Callable[[str, int], None]) -> dict[str, int]:
     """:func:`store.replace_graphs` for a remote engine: one atomic request per graph."""
+    from budgetgraph import remote
+
     return {iri: remote.load_graph(endpoint, iri, data,
                                    progress=functools.partial(progress, iri))
             for iri, data in sources}
