@@ -209,12 +209,12 @@ def parse_convert(corpus: str, documents: int, runs: int) -> Result:
             / len(files), "maxrss_mb": maxrss_mb()}
 
 
-def _pyshacl_child(data_nt: str, shapes_turtle: str, conn: Any) -> None:
+def _pyshacl_child(data_nt: str, shapes_nt: str, conn: Any) -> None:
     import pyshacl
     from rdflib import Graph
 
     data = Graph().parse(data=data_nt, format="nt")
-    shapes = Graph().parse(data=shapes_turtle, format="turtle")
+    shapes = Graph().parse(data=shapes_nt, format="nt")
     start = time.perf_counter()
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
     elapsed = time.perf_counter() - start
@@ -259,10 +259,11 @@ def validation(corpus: str, documents: int, runs: int, pyshacl_docs: int,
     for ds in datasets[:pyshacl_docs]:
         doc = next(v._documents(ds))  # the same document graph the engine is given
         data = (v.reference_nt(doc.base, doc.year) + doc.graph.serialize(format="nt")
-                + shapes.parameters_nt)
+                + shapes.parameters_nt
+                + v.precision_graph(doc.graph, shapes).serialize(format="nt"))
         parent, child = context.Pipe()
         process = context.Process(target=_pyshacl_child,
-                                  args=(data, shapes.engine_turtle, child))
+                                  args=(data, shapes.engine_nt, child))
         process.start()
         if parent.poll(pyshacl_timeout):
             elapsed, conforms, messages = parent.recv()

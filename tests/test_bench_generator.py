@@ -153,3 +153,21 @@ def test_one_seed_gives_identical_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "manifest.json").read_bytes() == (
         tmp_path / "b" / "manifest.json").read_bytes()
     assert [f.read_bytes() for f in first] != [f.read_bytes() for f in other]
+
+
+def test_the_validation_stage_runs_both_engines_on_generated_documents(tmp_path: Path) -> None:
+    """The benchmark's validation stage, as `bench.run` starts it (a fresh process): the
+    generated documents conform under pyrudof, and pyshacl conforms on the same input."""
+    import json
+    import subprocess
+    import sys
+
+    write_corpus(tmp_path, regions_count=1, departments=2, years=1, seed=SEED)
+    args = {"corpus": str(tmp_path), "documents": 2, "runs": 1, "pyshacl_docs": 1}
+    done = subprocess.run([sys.executable, "-m", "bench.stages", "validation", json.dumps(args)],
+                          capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["documents"] == 2 and result["non_conforming"] == 0
+    assert result["pyshacl_docs"] == 1 and result["pyshacl_conforms"] is True
