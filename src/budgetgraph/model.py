@@ -130,6 +130,9 @@ class Row:
     level: int | None = None
     side: str | None = None
     is_total: bool = False
+    #: Column keys whose figure's place is uncertain: the source lost the blank
+    #: cells and more than one placement satisfies the table's identities.
+    ambiguous: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

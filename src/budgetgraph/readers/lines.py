@@ -13,6 +13,7 @@ left unread with a reason. It is how "nothing is dropped silently" is checked.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,8 +26,15 @@ from budgetgraph.model import Coverage, SourceRef, Token, Unread
 NUMBER_RE = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.\d+)?")
 #: A well-formed amount cell: optional sign, thousands groups, optional decimals.
 AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-PAGE_MARKER_RE = re.compile(r"^\s*--\s*(\d+)\s+of\s+(\d+)\s*--\s*$")
+#: A page marker an export prints between pages: ``-- 3 of 33 --`` (a portal's
+#: export), ``- 3 -`` or ``— 3 —`` (a page footer), ``第 3 页`` / ``第3页 共20页``.
+PAGE_MARKER_RE = re.compile(
+    r"^\s*(?:--\s*(\d+)\s+of\s+(\d+)\s*--|[-—–]\s*\d{1,4}\s*[-—–]"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_RUN = re.compile(r" {2,}|\u3000+")
+#: Cells separated by pipes (``| 合计 | 1,234.00 |``), as some portals print tables.
+_PIPES = re.compile(r"\s*[|｜]\s*")
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -89,40 +97,84 @@ class Line:
 
 
 def split_cells(text: str) -> list[Cell]:
-    """Cells of a text line: tab-separated where there are tabs, else runs of spaces.
+    """Cells of a text line: tab-separated where there are tabs, pipe-separated where
+    the line is ruled with pipes, else runs of spaces.
 
-    Tab-separated exports keep blank cells (two tabs in a row), which is what
-    lets blank cells keep their column; space-separated ones cannot.
+    Tab- and pipe-separated exports keep blank cells (two separators in a row),
+    which is what lets blank cells keep their column; space-separated ones cannot.
     """
     if "\t" in text:
         return [Cell(part.strip()) for part in text.split("\t")]
+    if len(_PIPES.findall(text)) >= 2:
+        parts = _PIPES.split(text.strip())
+        if parts and not parts[0]:  # a leading and a trailing pipe frame the row
+            parts = parts[1:]
+        if parts and not parts[-1]:
+            parts = parts[:-1]
+        return [Cell(part) for part in parts]
     return [Cell(part.strip()) for part in _SPACE_RUN.split(text.strip())]
 
 
 def text_lines(text: str) -> list[Line]:
-    """Split a decoded text export into lines, tracking pages from markers.
+    """Split a decoded text export into lines, tracking pages from breaks and markers.
 
-    Page markers (``-- 3 of 33 --``) and form feeds advance the page; the
-    markers themselves stay as lines so their numbers are accounted for.
+    A form feed ends a page, and also the line it stands in: extractors that join
+    pages with ``\\f`` (pdftotext, pdfplumber pages joined) put the last line of
+    one page and the first of the next on one line of the file. Both halves keep
+    the file's line number and get their own page. Page markers (``-- 3 of 33
+    --``) advance the page too; they stay as lines so their numbers are accounted
+    for.
     """
     lines: list[Line] = []
     page: int | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if "\f" in raw:
-            page = (page or 1) + raw.count("\f")
-            raw = raw.replace("\f", "")
-        raw = normalise(raw)
-        marker = PAGE_MARKER_RE.match(raw)
-        lines.append(Line(number, raw, split_cells(raw), page))
-        if marker:
-            # the marker closes page N: what follows is on page N + 1
-            page = int(marker.group(1)) + 1
+    has_breaks = "\f" in text
+    if has_breaks:
+        page = 1
+    for number, raw in enumerate(text.split("\n"), start=1):
+        parts = raw.split("\f")
+        for index, part in enumerate(parts):
+            if index:
+                page = (page or 1) + 1
+            part = normalise(part.rstrip("\r"))
+            if index and not part.strip():
+                continue
+            if any(c in part for c in "\v\x1c\x1d\x1e\x85\u2028\u2029"):
+                part = re.sub(r"[\v\x1c\x1d\x1e\x85\u2028\u2029]", " ", part)
+            marker = PAGE_MARKER_RE.match(part)
+            lines.append(Line(number, part, split_cells(part), page))
+            if marker and marker.group(1) and not has_breaks:
+                # the marker closes page N: what follows is on page N + 1
+                page = int(marker.group(1)) + 1
+    if text.endswith("\n") and lines and not lines[-1].text:
+        lines.pop()
     if any(PAGE_MARKER_RE.match(line.text) for line in lines):
         # markers close pages: lines before the first marker are on page 1
         for line in lines:
             if line.page is None:
                 line.page = 1
+    _mark_bare_page_numbers(lines)
     return lines
+
+
+def _mark_bare_page_numbers(lines: list[Line]) -> None:
+    """A bare number alone on the last line of every page is a page number.
+
+    A bare number can also be a figure (one cell per line), so it is taken for a
+    page number only where pages are known and the numbers at the page ends
+    count up one by one across the document: then it is rewritten as a marker
+    line (``- 3 -``) so that every reader skips it.
+    """
+    ends: list[Line] = []
+    for line, after in zip(lines, [*lines[1:], None], strict=True):
+        if line.page is not None and (after is None or after.page != line.page) \
+                and _BARE_NUMBER.match(line.text):
+            ends.append(line)
+    numbers = [int(line.text) for line in ends]
+    if len(numbers) < 3 or any(b != a + 1 for a, b in itertools.pairwise(numbers)):
+        return
+    for line in ends:
+        line.text = f"- {line.text.strip()} -"
+        line.cells = [Cell(line.text)]
 
 
 @dataclass

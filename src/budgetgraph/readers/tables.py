@@ -31,10 +31,13 @@ from budgetgraph.readers.lines import (
     is_amount,
     parse_amount,
 )
+from budgetgraph.readers.placement import Draft, Group, place, row_rules
+from budgetgraph.readers.stream import RowText, rows_by_code, rows_by_name, tokens
 from budgetgraph.readers.vocabulary import (
     HeaderTerm,
     functional_class_code,
     header_term,
+    header_terms,
     scan_header,
     squash,
     strip_numbering,
@@ -44,10 +47,12 @@ TWO_SIDED = (TableKind.SUMMARY, TableKind.FISCAL_SUMMARY)
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _META_RE = re.compile(r"(部门名称|编制部门|编制单位|预算单位|单位名称|单位)\s*[:：]")
 _CODE_PART = re.compile(r"^\d{1,7}$")
+_GLUED_CODE = re.compile(r"^[2-5]\d\d(?:\d\d){0,2}[\u4e00-\u9fff]")
 #: The national template's instruction to the filer (无…的，仍保留该表格式，并在本表
 #: 下方作下述说明：), which some documents print under an empty table.
 _INSTRUCTION_RE = re.compile(r"仍保留(?:该|本)表格式|在本表下方作")
 _TOTAL_NAMES = ("合计", "总计")
+_SIDE_TOTAL = re.compile(r"^(?:本年)?(?:收入|支出)(?:总计|合计)$")
 
 _THREE_PUBLIC_CHILD = {"小计": "公务用车购置及运行费"}
 _THREE_PUBLIC_KEYS = ("合计", "因公出国(境)费", "公务用车购置及运行费", "小计", "公务用车购置费",
@@ -73,6 +78,9 @@ class _Layout:
     #: by-position mode: the cell position of each column; None in reading-order mode
     positions: list[int] | None
     label_positions: dict[int, str] = field(default_factory=dict)
+    #: reading-order mode: other possible orders of the columns (the first is
+    #: ``columns``); the figures' identities choose between them
+    orders: list[list[Column]] = field(default_factory=list)
 
 
 def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext) -> Table:
@@ -84,7 +92,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     header: list[Line] = []
     data: list[Line] = []
     table_remarks: list[str] = []
-    for line in body:
+    for index, line in enumerate(body):
         text = line.text.strip()
         if not text:
             continue
@@ -108,7 +116,8 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
             notes.append(Note(text, line.ref(ctx.file)))
             _structural_numbers(ledger, line, "note")
             continue
-        if _is_data(line, kind, bool(header)):
+        following = next((b for b in body[index + 1:] if b.text.strip()), None)
+        if _is_data(line, kind, bool(header), following, data_seen=bool(data)):
             data.append(line)
         elif data and _is_repeated_header(line, header):
             _structural_numbers(ledger, line, "repeated header")
@@ -128,11 +137,13 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     slotted = _has_geometry(header, data)
     if slotted:
         header, data = _slotted(header, data, two_sided=kind in TWO_SIDED)
-    layout = _layout(kind, header, data, ctx, slotted=slotted)
+    layout = _layout(kind, header, data, title.text, ctx, slotted=slotted)
     table = Table(kind=kind, title=title.text.strip(), unit=unit, columns=layout.columns,
                   rows=[], source=title.ref(ctx.file), notes=notes,
                   reader_notes=table_remarks)
-    if kind in TWO_SIDED:
+    if layout.positions is None:
+        _read_stream(table, data, ctx, layout.orders or [layout.columns])
+    elif kind in TWO_SIDED:
         _read_two_sided(table, layout, data, ctx)
     else:
         _read_rows(table, layout, data, ctx)
@@ -146,23 +157,35 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
 # ---------------------------------------------------------------------------
 
 
+def _parts(line: Line) -> list[str]:
+    """The line's words and numbers: its cells split on spaces too (single-space exports)."""
+    return [p for c in line.texts for p in c.split()]
+
+
 def _has_amount(line: Line) -> bool:
-    return any(is_amount(c) for c in line.texts if c)
+    return any(is_amount(p) for p in _parts(line))
 
 
-def _is_data(line: Line, kind: TableKind, header_seen: bool) -> bool:
+def _is_data(line: Line, kind: TableKind, header_seen: bool, following: Line | None, *,
+             data_seen: bool) -> bool:
     cells = [c for c in line.texts if c]
     if not cells:
         return False
     if _has_amount(line):
         return True
-    if _CODE_PART.match(cells[0]) and len(cells[0]) in (3, 5, 7):
+    first = _parts(line)[0]
+    if (_CODE_PART.match(first) and len(first) in (3, 5, 7)) or _GLUED_CODE.match(first):
         return True
     if not header_seen:
         return False
     if all(squash(c) in _TOTAL_NAMES for c in cells):
-        return True
+        # the total row's label, or a 合计 column over sub-columns on the next line
+        return following is None or not _header_like(following) or _has_amount(following)
     if kind in TWO_SIDED:
+        # before the first row, only a row's name starts the rows: a word of a
+        # header broken over lines (一般公共 / 预算财政 / 拨款) is header
+        if not data_seen and not _is_row_label(_parts(line)[0]):
+            return False
         return not _header_like(line)
     return False
 
@@ -171,10 +194,13 @@ def _header_like(line: Line) -> bool:
     """Most of the line's text is header words (项目, 预算数, 合计 …).
 
     A numbered line (``二、政府性基金预算财政拨款``) is a row, even where its
-    name is also a header word: headers are never numbered.
+    name is also a header word: headers are never numbered. So is a total row
+    named for its side (收入总计, 本年支出合计).
     """
     text = squash(line.text)
     if strip_numbering(line.text.strip()) != line.text.strip():
+        return False
+    if _SIDE_TOTAL.match(text):
         return False
     known = sum(len(word) for word, _ in scan_header(text))
     return bool(text) and known >= 0.8 * len(text)
@@ -204,11 +230,15 @@ def _split_total_label(line: Line, header: list[Line]) -> tuple[Line, Line | Non
 
 
 def _is_repeated_header(line: Line, header: list[Line]) -> bool:
-    """A header line printed again on a new page (same words as the first header)."""
+    """A header line printed again on a new page (same words as the first header).
+
+    A lone header word is not enough: a wrapped name's last word (``支出``)
+    is often one.
+    """
     text = squash(line.text)
     if any(text == squash(h.text) for h in header):
         return True
-    return _header_like(line)
+    return _header_like(line) and len(scan_header(text)) >= 2
 
 
 def _structural_numbers(ledger: Ledger, line: Line, kind: str) -> None:
@@ -380,12 +410,12 @@ def _phase_parents(named: list[tuple[int, Cell]], slots: list[Cell]) -> list[str
     return parents
 
 
-def _layout(kind: TableKind, header: list[Line], data: list[Line], ctx: TableContext, *,
-            slotted: bool) -> _Layout:
+def _layout(kind: TableKind, header: list[Line], data: list[Line], title: str,
+            ctx: TableContext, *, slotted: bool) -> _Layout:
     """Columns by position where cells keep their places (always, once slotted)."""
     if (slotted and header) or _positional(header, data):
         return _layout_by_position(kind, header, ctx)
-    return _layout_by_reading_order(kind, header, ctx)
+    return _layout_by_reading_order(kind, header, title, ctx)
 
 
 def _positional(header: list[Line], data: list[Line]) -> bool:
@@ -504,19 +534,46 @@ def _sides_by_position(header: list[Line]) -> dict[int, str]:
     return {i: ("收入" if i < split else "支出") for i in range(width)}
 
 
-def _layout_by_reading_order(kind: TableKind, header: list[Line], ctx: TableContext) -> _Layout:
+#: Header words over sub-columns: where the sub-columns are printed, they take
+#: the parent's place (a header on two levels read line by line puts the
+#: sub-columns after the parent's later siblings).
+_SUB_COLUMNS = {"基本支出": ("人员经费", "公用经费")}
+
+
+def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
+                             ctx: TableContext) -> _Layout:
+    """Columns from the header's words in reading order (the cells' positions are lost)."""
     if kind is TableKind.THREE_PUBLIC:
-        return _Layout(_three_public_columns(header, ctx), None)
-    terms = [t for line in header for cell in line.texts for t in scan_header(cell)]
-    columns: list[Column] = []
+        orders = _three_public_orders(header, title, ctx)
+        return _Layout(orders[0], None, orders=orders)
+    terms = header_terms([_parts(line) for line in header])
+    entries: list[tuple[str, HeaderTerm, HeaderTerm | None]] = []
     group: HeaderTerm | None = None
     for text, term in terms:
         if term.kind == "group":
             group = term
         elif term.kind == "value" and not (kind in TWO_SIDED and text in _SIDE_HEADINGS):
-            columns.append(_column(kind, term, text, group, ctx))
+            entries.append((text, term, group))
+    keys = [t.key for _, t, _ in entries]
+    for parent, subs in _SUB_COLUMNS.items():
+        if parent in keys and any(k in keys for k in subs):
+            moved = [e for e in entries if e[1].key in subs]
+            at = keys.index(parent)
+            rest = [e for e in entries if e[1].key not in subs]
+            at = next(i for i, e in enumerate(rest) if e[1].key == parent)
+            entries = rest[:at] + moved + rest[at + 1:]
+            keys = [t.key for _, t, _ in entries]
+    columns: list[Column] = []
+    for text, term, term_group in entries:
+        column = _column(kind, term, text, term_group, ctx)
+        if kind in TWO_SIDED or all(c.key != column.key for c in columns):
+            columns.append(column)
     if kind in TWO_SIDED and columns:
+        # the income side has one column; on the expenditure side a phase word
+        # (预算数) over several columns is their heading, not a column
         first, rest = columns[0], columns[1:] or [columns[0]]
+        if len(rest) > 1:
+            rest = [c for c in rest if c.key not in _PHASE_LEAVES] or rest
         columns = [_with_side(first, "收入")] + [_with_side(c, "支出") for c in rest]
     return _Layout(columns, None)
 
@@ -525,40 +582,73 @@ def _with_side(column: Column, side: str) -> Column:
     return Column(column.key, column.label, column.phase, column.year, side)
 
 
-def _three_public_columns(header: list[Line], ctx: TableContext) -> list[Column]:
-    """The 三公 table's columns from a header whose cell positions are lost.
+#: The measures of the 三公 table and the orders regions print them in: the
+#: national template (公务用车 before 接待) and Shanghai's (接待 before 公务用车).
+_VEHICLE = "公务用车购置及运行费"
+_THREE_PUBLIC_ORDERS = (
+    ("合计", "因公出国(境)费", _VEHICLE, "公务用车购置费", "公务用车运行费", "公务接待费"),
+    ("合计", "因公出国(境)费", "公务接待费", _VEHICLE, "公务用车购置费", "公务用车运行费"),
+)
 
-    The vehicle column (公务用车购置及运行费) is a parent whose children
-    (小计, 购置费, 运行费) are printed on a later line: they take its place.
-    A measure printed beside the period headers (机关运行经费) comes last, as
-    it is printed as a tall cell at the right edge.
+
+def _three_public_orders(header: list[Line], title: str,
+                         ctx: TableContext) -> list[list[Column]]:
+    """The 三公 table's possible column orders, from a header whose positions are lost.
+
+    Its header is printed on three or four levels (period, measure, 公务用车's
+    小计/购置费/运行费, and in 决算 a 预算数 | 决算数 pair under each), so the
+    words' reading order rarely is the columns' order. The header says which
+    measures, periods and phases there are; the orders are the header's own and
+    the orders regions are known to print (:data:`_THREE_PUBLIC_ORDERS`). The
+    figures' identities choose between them (see :func:`_read_stream`).
     """
-    per_line = [[t for cell in line.texts for t in scan_header(cell)] for line in header]
-    children = [t for terms in per_line for _, t in terms
-                if t.kind == "value" and t.key in ("小计", "公务用车购置费", "公务用车运行费")]
-    groups = [t for terms in per_line for _, t in terms if t.kind == "group"] or [None]
-    leaves: list[tuple[str, HeaderTerm]] = []
-    for terms in per_line:
-        for text, term in terms:
-            if term.kind != "value" or term.key in (
-                    "小计", "公务用车购置费", "公务用车运行费", "预算数", "机关运行经费"):
-                continue
-            if term.key == "公务用车购置及运行费" and children:
-                leaves.extend(("", c) for c in children[:3])
-                children = children[3:]
-            else:
-                leaves.append((text, term))
-    # a tall cell at the right edge, its name often wrapped over two lines
-    tail = [("机关运行经费", HeaderTerm("value", "机关运行经费"))] \
-        if "机关运行经费" in squash("".join(line.text for line in header)) else []
-    per_group = max(1, len(leaves) // len(groups))
-    columns = []
-    for index, (text, term) in enumerate(leaves):
-        group = groups[min(index // per_group, len(groups) - 1)]
-        columns.append(_column(TableKind.THREE_PUBLIC, term, text or term.key, group, ctx))
-    for text, term in tail:
-        columns.append(_column(TableKind.THREE_PUBLIC, term, text, groups[-1], ctx))
-    return columns
+    terms = header_terms([_parts(line) for line in header])
+    measures: list[str] = []
+    periods: list[HeaderTerm] = []
+    phases: list[str] = []
+    for _text, term in terms:
+        if term.kind == "group" and term.year_offset is not None:
+            if all(p.key != term.key for p in periods):
+                periods.append(term)
+            continue
+        if term.kind != "value":
+            continue
+        key = _THREE_PUBLIC_CHILD.get(term.key, term.key)
+        if key in _PHASE_LEAVES:
+            if _PHASE_LEAVES[key].value not in phases:
+                phases.append(_PHASE_LEAVES[key].value)
+        elif key in _THREE_PUBLIC_KEYS and key not in measures:
+            measures.append(key)
+    subs = ("公务用车购置费", "公务用车运行费")
+    if any(k in measures for k in subs) and _VEHICLE not in measures:
+        measures.append(_VEHICLE)
+    # a tall header cell wraps anywhere (机关运行经 / 费预算数); the title names it too
+    if "机关运行" in squash(title + "".join(line.text for line in header)) \
+            and "机关运行经费" not in measures:
+        measures.append("机关运行经费")
+    extra = [m for m in measures if m not in _THREE_PUBLIC_ORDERS[0]]  # 机关运行经费
+    header_order = [m for m in measures if m not in extra]
+    if _VEHICLE in header_order:  # the parent's sub-columns follow it
+        subs = [m for m in header_order if m in ("公务用车购置费", "公务用车运行费")]
+        header_order = [m for m in header_order if m not in subs]
+        at = header_order.index(_VEHICLE) + 1
+        header_order[at:at] = subs
+    orders: list[list[str]] = []
+    for order in (header_order, *_THREE_PUBLIC_ORDERS):
+        kept = [m for m in order if m in measures] + extra
+        if kept not in orders:
+            orders.append(kept)
+    groups: list[HeaderTerm | None] = list(periods) or [None]
+    result = []
+    for order in orders:
+        columns = []
+        for group in groups:
+            for measure in order:
+                for phase in phases or [None]:
+                    term = HeaderTerm("value", measure, None, phase)
+                    columns.append(_column(TableKind.THREE_PUBLIC, term, measure, group, ctx))
+        result.append(columns)
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -780,9 +870,21 @@ def _sides_of(line: Line, layout: _Layout) -> list[tuple[str, str, list[str]]]:
 
 
 def _expenditure_name(name: str) -> bool:
+    return _side_of_name(name) == "支出"
+
+
+def _side_of_name(name: str) -> str | None:
+    """The half of a two-sided table a row's name belongs to, where the name says.
+
+    ``总计`` and ``合计`` say nothing: the caller decides by their neighbours.
+    """
     bare = squash(strip_numbering(name))
-    return (functional_class_code(bare) is not None or "支出" in bare
-            or bare.startswith(("结转下年", "年末结转")))
+    if functional_class_code(bare) is not None or "支出" in bare \
+            or bare.startswith(("结转下年", "年末结转", "结余分配")):
+        return "支出"
+    if any(w in bare for w in ("收入", "资金", "拨款", "结转", "结余", "弥补", "基金")):
+        return "收入"
+    return None
 
 
 def _check_three_public(table: Table) -> None:
@@ -799,3 +901,210 @@ def _check_three_public(table: Table) -> None:
                 table.reader_notes.append(
                     f"{period}: 合计 {values['合计']} ≠ 出国 + 公务用车 + 接待 = {parts} as read; "
                     "check the column order of this export")
+
+
+# ---------------------------------------------------------------------------
+# Reading without positions: a stream of tokens, placed by the identities
+# ---------------------------------------------------------------------------
+
+#: How the unnumbered row names of the two-sided tables (收支总表s) end:
+#: 收入总计, 上年结转, 年末结转和结余, 结余分配, 用事业基金弥补收支差额 …
+_SUMMARY_ROW_ENDINGS = ("收入", "支出", "合计", "总计", "结转", "结余", "分配", "差额", "资金")
+
+
+@dataclass
+class _Placed:
+    """Where the figures of a table's stream rows went, for one order of its columns."""
+
+    columns: list[Column]
+    places: list[list[str]]
+    ambiguous: list[set[str]]
+    cost: int
+    cut_short: bool
+
+
+def _read_stream(table: Table, data: list[Line], ctx: TableContext,
+                 orders: list[list[Column]]) -> None:
+    """Read the body as tokens in reading order and put each figure in its column by the
+    table's identities (:mod:`budgetgraph.readers.placement`).
+
+    ``orders`` are the possible orders of the columns (the header's reading order
+    first); the one whose placement breaks the fewest identities is kept.
+    """
+    stream = tokens(data, plain_figures=_plain_figures(data))
+    coded = table.kind not in TWO_SIDED and any(t.kind == "code" for t in stream)
+    text_rows = rows_by_code(stream) if coded else rows_by_name(
+        stream, is_label=_is_row_label, completes=_completes_name)
+    rows: list[Row] = []
+    figures: list[list[Decimal]] = []
+    for text_row in text_rows:
+        row = _stream_row(table, text_row, ctx)
+        if row is None:
+            continue
+        if table.kind in TWO_SIDED and row.side is None:
+            # 总计 names no side: the second on a line, or after an income row, is 支出
+            before = rows[-1] if rows else None
+            row.side = "支出" if before is not None and (
+                before.side == "收入" or before.source.line == row.source.line) else "收入"
+        width = len([c for c in table.columns if c.side == row.side])
+        if len(text_row.figures) > width:
+            extra = [t.text for t in text_row.figures[width:]]
+            raise ReadError(f"{len(extra)} more figure(s) than the {width} columns of "
+                            f"{table.title!r}: {extra}", file=ctx.file,
+                            line=text_row.line.number, page=text_row.line.page)
+        rows.append(row)
+        figures.append([parse_amount(t.text) or Decimal(0) for t in text_row.figures])
+        _account(text_row, ctx.ledger)
+    best: _Placed | None = None
+    for columns in orders:
+        placed = _place_rows(rows, figures, columns)
+        if best is None or placed.cost < best.cost:
+            best = placed
+    if best is None:
+        return
+    table.columns = best.columns
+    if best.cut_short:
+        table.reader_notes.append("the placement of figures in columns was cut short "
+                                  "(too many possibilities): the best found is kept")
+    for row, values, keys, unsure in zip(rows, figures, best.places, best.ambiguous,
+                                         strict=True):
+        row.values = {c.key: None for c in table.columns if c.side == row.side}
+        row.values.update(zip(keys, values, strict=True))
+        row.ambiguous = unsure
+        if unsure:
+            table.reader_notes.append(
+                f"line {row.source.line}: the export drops blank cells and more than one "
+                f"placement of {', '.join(str(f) for f in values)} satisfies the table's "
+                f"identities; the columns of {', '.join(sorted(unsure))} are ambiguous")
+    table.rows.extend(rows)
+    width = {side: len([c for c in table.columns if c.side == side])
+             for side in (None, "收入", "支出")}
+    if any(0 < len(f) < width[row.side] for row, f in zip(rows, figures, strict=True)):
+        table.reader_notes.append("the export drops blank cells: each figure was put in its "
+                                  "column by the table's identities (合计 = Σ parts, parent = "
+                                  "Σ children)")
+
+
+def _plain_figures(data: list[Line]) -> bool:
+    """The table prints its figures as bare integers (no separators, no decimals)."""
+    numbers = [p for line in data for p in _parts(line) if is_amount(p)]
+    return bool(numbers) and not any("." in n or "," in n for n in numbers)
+
+
+def _account(text_row: RowText, ledger: Ledger) -> None:
+    """Every number of a stream row in the ledger: figures, codes, row numbers, labels."""
+    for token in text_row.figures:
+        ledger.figure(token.line, token.text)
+    for token in text_row.code_parts:
+        ledger.structural(token.line, token.text, "code")
+    for token in text_row.others:
+        ledger.structural(token.line, token.text, "row number")
+    for token in (*text_row.before, *text_row.words, *text_row.after):
+        for part in NUMBER_RE.findall(token.text):
+            ledger.structural(token.line, part, "label")
+
+
+def _place_rows(rows: list[Row], figures: list[list[Decimal]],
+                columns: list[Column]) -> _Placed:
+    """Place every row's figures in ``columns``, side by side for two-sided tables."""
+    places: list[list[str]] = [[] for _ in rows]
+    ambiguous: list[set[str]] = [set() for _ in rows]
+    cost = 0
+    cut_short = False
+    by_side: dict[str | None, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_side.setdefault(row.side, []).append(index)
+    for side, indexes in by_side.items():
+        keys = [c.key for c in columns if c.side == side]
+        drafts = [Draft(figures[i], keys) for i in indexes]
+        placement = place(drafts, row_rules(keys), _groups([rows[i] for i in indexes]),
+                          unit=_printed_unit(drafts))
+        for n, i in enumerate(indexes):
+            places[i] = placement.places[n]
+            ambiguous[i] = placement.ambiguous[n]
+        cost += placement.cost
+        cut_short = cut_short or placement.cut_short
+    return _Placed(columns, places, ambiguous, cost, cut_short)
+
+
+def _is_row_label(words: str) -> bool:
+    """Words that begin a row of a table without codes: numbered, or a known row name."""
+    text = words.strip()
+    if strip_numbering(text) != text:
+        return True
+    bare = squash(text)
+    return functional_class_code(bare) is not None or bare in _TOTAL_NAMES or (
+        len(bare) > 2 and bare.endswith(_SUMMARY_ROW_ENDINGS))
+
+
+def _completes_name(name: str, words: str) -> bool:
+    """Words after a row's figures that finish its wrapped name, not a row of their own.
+
+    They do where name and words together are a name the code lists know
+    (``文化旅游体育与传媒`` + ``支出``), or where they are a short fragment
+    that names no row (``级)``).
+    """
+    joined = squash(strip_numbering(name) + words)
+    if functional_class_code(joined) is not None:
+        return True
+    return len(squash(words)) <= 3 and not _is_row_label(words)
+
+
+def _stream_row(table: Table, text_row: RowText, ctx: TableContext) -> Row | None:
+    """The model row of a row read from the stream (values are placed later)."""
+    name = text_row.name.strip()
+    if not text_row.figures and not text_row.code_parts and not name:
+        return None
+    code: str | None = None
+    if text_row.code_parts:
+        code, _ = _split_code([t.text for t in text_row.code_parts], table)
+    is_total = code is None and squash(strip_numbering(name)) in _TOTAL_NAMES
+    side: str | None = None
+    if table.kind in TWO_SIDED:
+        bare = strip_numbering(name)
+        side = _side_of_name(bare)
+        code = functional_class_code(bare) if side == "支出" else None
+        return Row(name=bare, values={}, source=text_row.line.ref(ctx.file), code=code,
+                   level=1 if code else None, side=side, is_total="总计" in bare)
+    return Row(name=name, values={}, source=text_row.line.ref(ctx.file), code=code,
+               level=0 if is_total else _level(code), is_total=is_total)
+
+
+def _groups(rows: list[Row]) -> list[Group]:
+    """The column identities among rows: parent code = Σ child codes, total = Σ top rows.
+
+    A row's parent is the nearest row above it whose code is the longest proper
+    prefix of its own. In a two-sided table the 支出 total sums the 类 rows.
+    """
+    children: dict[int, list[int]] = {}
+    top: list[int] = []
+    for index, row in enumerate(rows):
+        if row.is_total or row.code is None:
+            continue
+        parent = None
+        for above in range(len(rows)):
+            other = rows[above].code
+            if above != index and other and len(other) < len(row.code) \
+                    and row.code.startswith(other) \
+                    and (parent is None or len(other) > len(rows[parent].code or "")):
+                parent = above
+        if parent is None:
+            top.append(index)
+        else:
+            children.setdefault(parent, []).append(index)
+    groups = [Group(parent, tuple(kids)) for parent, kids in children.items()]
+    totals = [i for i, row in enumerate(rows) if row.is_total]
+    if len(totals) == 1 and top:
+        groups.append(Group(totals[0], tuple(top)))
+    elif len(totals) == 1 and not any(row.code for row in rows):
+        others = tuple(i for i in range(len(rows)) if i != totals[0])
+        if others and rows[0].side is None:
+            groups.append(Group(totals[0], others))
+    return groups
+
+
+def _printed_unit(drafts: list[Draft]) -> Decimal:
+    """The last printed decimal of the figures: 0.01 for two decimals, 1 for whole 元."""
+    places = [-f.as_tuple().exponent for d in drafts for f in d.figures
+              if isinstance(f.as_tuple().exponent, int)]
+    return Decimal(1).scaleb(-max(places)) if places else Decimal("0.01")

@@ -206,6 +206,49 @@ def scan_header(text: str) -> list[tuple[str, HeaderTerm]]:
     return found
 
 
+def header_terms(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
+    """Header terms in reading order in the words of header lines whose cells are lost.
+
+    Words are joined where together they make one term (a header broken inside a
+    word: ``预算 执行 率权 重``), longest first; a word that is no term and joins
+    none is scanned for terms inside it (``功能分类科目名称合计``). A word left
+    over at the end of a line may join one left over on the next line (a cell
+    wrapped onto two lines: ``附属单位`` / ``上缴收入``); the term then stands
+    where its first half did.
+    """
+    found: list[tuple[str, HeaderTerm] | str] = []
+    for parts in lines:
+        index = 0
+        while index < len(parts):
+            for end in range(min(len(parts), index + 4), index, -1):
+                joined = "".join(parts[index:end])
+                term = header_term(joined)
+                if term is not None:
+                    found.append((joined, term))
+                    index = end
+                    break
+            else:
+                inside = scan_header(parts[index])
+                found.extend(inside if inside else [parts[index]])
+                index += 1
+    leftovers = [i for i, item in enumerate(found) if isinstance(item, str)]
+    start = 0
+    while start < len(leftovers):
+        for end in range(min(len(leftovers), start + 4), start + 1, -1):
+            run = leftovers[start:end]
+            joined = "".join(str(found[i]) for i in run)
+            term = header_term(joined)
+            if term is not None:
+                found[run[0]] = (joined, term)
+                for i in run[1:]:
+                    found[i] = ""
+                start = end
+                break
+        else:
+            start += 1
+    return [item for item in found if not isinstance(item, str)]
+
+
 # ---------------------------------------------------------------------------
 # The 28 functional 类 of 2024 (table 1 lists them by name, without codes).
 # ---------------------------------------------------------------------------
