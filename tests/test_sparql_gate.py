@@ -19,6 +19,7 @@ import json
 import random
 import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ from tests.test_web import fetch, serving
 from budgetgraph import store
 from budgetgraph.web.errors import ServiceRefused
 from budgetgraph.web.sparql import check_query
-from budgetgraph.web.sparqltext import is_update, names_dataset, service_calls
+from budgetgraph.web.sparqltext import READ_AHEAD, is_update, names_dataset, service_calls
 
 ALLOWED = "http://127.0.0.1:8002/sparql"
 ENDPOINT = "http://127.0.0.1:8000/sparql"  # the engine's base: the endpoint's own IRI
@@ -359,3 +360,30 @@ def test_a_bad_dataset_iri_is_a_400(federation: tuple[str, str]) -> None:
     query = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "not an IRI"})
     status, _, body = fetch(f"{federation[0]}/sparql?{query}")
     assert status == 400 and json.loads(body)["error"] == "bad_query"
+
+
+# --- the check's own cost ----------------------------------------------------------
+
+def test_a_target_written_past_the_read_ahead_is_refused() -> None:
+    long_iri = "http://127.0.0.1:8002/" + "a" * READ_AHEAD
+    assert refused(f"SELECT * {{ SERVICE <{long_iri}> {{}} }}")
+    assert refused(f"SELECT * {{ SERVICE #{'c' * READ_AHEAD}\n <{ALLOWED}> {{}} }}")
+    assert not refused(f"SELECT * {{ SERVICE #{'c' * 100}\n <{ALLOWED}> {{}} }}")
+
+
+@pytest.mark.parametrize("unit", [
+    "service", "service<", "service#", "service silent #", "servicee:", "\\u0073ervice",
+    "service:a", "'''", "'", "PREFIX #", "from ", "?service ",
+])
+def test_the_check_stays_linear_on_hostile_text(unit: str) -> None:
+    """200,000 characters of one repeated unit: a quadratic scan took minutes here.
+
+    The bound is wall-clock but ~20x what a loaded two-core machine needs.
+    """
+    text = unit * (200_000 // len(unit))
+    started = time.perf_counter()
+    with contextlib.suppress(ServiceRefused):
+        check_query(text, (ALLOWED,), base=ENDPOINT)
+    names_dataset(text)
+    is_update(text)
+    assert time.perf_counter() - started < 10

@@ -30,6 +30,7 @@ Oxigraph only inside IRIs and strings, and a check must hold for both readings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -45,21 +46,23 @@ _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
              f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
-_BLANK = r"(?:[ \t\r\n]|\#[^\r\n]*)*"  # WS and comments, as the grammar and Oxigraph have them
+# WS and comments, as the grammar and Oxigraph have them; possessive, as every pattern
+# here: the text is a stranger's, and backtracking over it can take exponential time.
+_BLANK = r"(?:[ \t\r\n]++|\#[^\r\n]*+)*+"
 
 _BLANKS = re.compile(_BLANK)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Characters read after each ``service``: far more than any endpoint IRI needs.
+READ_AHEAD = 512
 _SERVICE = re.compile("service", re.IGNORECASE)
 _SILENT = re.compile("silent", re.IGNORECASE)
-_VARIABLE = re.compile(f"[?$][{_PN_CHARS_U}0-9][{_VARNAME_REST}]*")
-_VARNAME_CHAR = re.compile(f"[{_VARNAME_REST}]")
-_VARNAME_START = re.compile(f"[{_PN_CHARS_U}0-9]")
-_IRIREF = re.compile(r"<([^>]*)>")  # Oxigraph's rule: anything but '>', checked afterwards
+_VARIABLE = re.compile(f"[?$][{_PN_CHARS_U}0-9][{_VARNAME_REST}]*+")
+_IRIREF = re.compile(r"<([^>]*+)>")  # Oxigraph's rule: anything but '>', checked afterwards
 _PREFIXED_NAME = re.compile(f"({_PN_PREFIX})?:({_PN_LOCAL})?")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_BASE_DECL = re.compile(f"(?i:base){_BLANK}<(?P<iri>[^>]*)>")
-_PREFIX_DECL = re.compile(f"(?i:prefix){_BLANK}(?P<ns>{_PN_PREFIX})?:{_BLANK}<(?P<iri>[^>]*)>")
-_VERSION_DECL = re.compile(f"""(?i:version){_BLANK}(?:"[^"\\r\\n]*"|'[^'\\r\\n]*')""")
+_BASE_DECL = re.compile(f"(?i:base){_BLANK}<(?P<iri>[^>]*+)>")
+_PREFIX_DECL = re.compile(f"(?i:prefix){_BLANK}(?P<ns>{_PN_PREFIX})?:{_BLANK}<(?P<iri>[^>]*+)>")
+_VERSION_DECL = re.compile(f"""(?i:version){_BLANK}(?:"[^"\\r\\n]*+"|'[^'\\r\\n]*+')""")
 _UPDATE_START = re.compile("insert|delete|load|clear|drop|create|add|move|copy|with",
                            re.IGNORECASE)
 _TOKEN = re.compile(
@@ -139,26 +142,39 @@ def read_prologue(text: str, base: str | None) -> Prologue:
         position = _BLANKS.match(text, match.end()).end()  # type: ignore[union-attr]
 
 
-def _in_variable(text: str, offset: int) -> bool:
-    """Whether ``offset`` lies inside a variable name (``?service``, ``$my_service``).
+def _variable_spans(text: str) -> list[tuple[int, int]]:
+    """Where the variables are, in order: no keyword can start inside one.
 
     A ``?`` or ``$`` followed by a name character always starts a variable, whose
     name runs as far as name characters go (Oxigraph's ``?`` path modifier is
-    never followed by one), so no keyword can start inside it.
+    never followed by one), so ``?service`` and ``$my_service`` are names.
     """
-    start = offset
-    while start > 0 and _VARNAME_CHAR.match(text, start - 1):
-        start -= 1
-    return start > 0 and text[start - 1] in "?$" and bool(_VARNAME_START.match(text, start))
+    return [match.span() for match in _VARIABLE.finditer(text)]
 
 
-def _targets(text: str, position: int, prologue: Prologue) -> Iterator[tuple[str, bool, int]]:
-    """Every variable or IRI that may start at ``position``: (target, is variable, end)."""
-    if match := _VARIABLE.match(text, position):
+def _in_variable(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and spans[index][0] < offset < spans[index][1]
+
+
+def _targets(text: str, position: int, limit: int,
+             prologue: Prologue) -> Iterator[tuple[str, bool, int]]:
+    """Every variable or IRI that may start at ``position``, read up to ``limit``.
+
+    Yields (target, is variable, end); an end at ``limit`` means the text was
+    cut there and the target is not known.
+    """
+    if position >= limit:
+        yield "", False, limit
+        return
+    if match := _VARIABLE.match(text, position, limit):
         yield match.group(0), True, match.end()
-    if match := _IRIREF.match(text, position):
-        yield _iri(match.group(1), prologue.base), False, match.end()
-    if match := _PREFIXED_NAME.match(text, position):
+    if text.startswith("<", position):
+        if match := _IRIREF.match(text, position, limit):
+            yield _iri(match.group(1), prologue.base), False, match.end()
+        else:  # the IRI may close after the limit
+            yield text[position:limit], False, limit
+    if match := _PREFIXED_NAME.match(text, position, limit):
         prefix, local = match.group(1) or "", match.group(2) or ""
         namespace = prologue.prefixes.get(prefix)
         if namespace is None:  # another engine may know the prefix; this one would fail
@@ -174,20 +190,27 @@ def service_calls(text: str, base: str | None) -> list[ServiceCall]:
     ``base`` is the engine's base IRI for relative IRIs (None if unknown). The
     list over-approximates (see the module docstring): a caller that refuses
     every target not on its allow-list refuses every call the engine would make.
+    After each ``service`` at most :data:`READ_AHEAD` characters are read, so
+    the check stays linear in the query's length; a call whose target or blanks
+    run past that is reported with the text read so far, which no allow-list
+    holds.
     """
     prologue = read_prologue(text, base)
+    spans = _variable_spans(text)
+    span_starts = [start for start, _ in spans]
     calls: list[ServiceCall] = []
     for keyword in _SERVICE.finditer(text):
-        if _in_variable(text, keyword.start()):
+        if _in_variable(spans, span_starts, keyword.start()):
             continue
-        after = _BLANKS.match(text, keyword.end()).end()  # type: ignore[union-attr]
+        limit = min(len(text), keyword.end() + READ_AHEAD)
+        after = _BLANKS.match(text, keyword.end(), limit).end()  # type: ignore[union-attr]
         starts = [after]
-        if silent := _SILENT.match(text, after):
-            starts.append(_BLANKS.match(text, silent.end()).end())  # type: ignore[union-attr]
+        if silent := _SILENT.match(text, after, limit):
+            starts.append(_BLANKS.match(text, silent.end(), limit).end())  # type: ignore[union-attr]
         for start in starts:
-            for target, variable, end in _targets(text, start, prologue):
-                brace = _BLANKS.match(text, end).end()  # type: ignore[union-attr]
-                if text.startswith("{", brace):
+            for target, variable, end in _targets(text, start, limit, prologue):
+                brace = _BLANKS.match(text, end, limit).end()  # type: ignore[union-attr]
+                if brace == limit < len(text) or text.startswith("{", brace):
                     calls.append(ServiceCall(keyword.start(), target, variable))
     return calls
 
