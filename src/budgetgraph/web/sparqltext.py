@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 # Character classes of the SPARQL 1.1 grammar (§19.8), as regular-expression ranges.
@@ -46,8 +46,8 @@ _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
              f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
-# WS and comments, as the grammar and Oxigraph have them; possessive, as every pattern
-# here: the text is a stranger's, and backtracking over it can take exponential time.
+# WS and comments, as the grammar and Oxigraph have them. Possessive, like every
+# repetition here that could otherwise backtrack over a stranger's text for long.
 _BLANK = r"(?:[ \t\r\n]++|\#[^\r\n]*+)*+"
 
 _BLANKS = re.compile(_BLANK)
@@ -96,15 +96,14 @@ class Prologue:
     """The BASE and PREFIX declarations at the head of a query, and where they end."""
 
     base: str | None
-    prefixes: dict[str, str] = field(default_factory=dict)
-    end: int = 0
+    prefixes: dict[str, str]
+    end: int
 
 
 @dataclass(frozen=True)
 class ServiceCall:
-    """A place where the engine may call ``target`` (an IRI, or a variable as written)."""
+    """A call the engine may make: to ``target``, an IRI or a variable as written."""
 
-    offset: int
     target: str
     variable: bool
 
@@ -211,7 +210,7 @@ def service_calls(text: str, base: str | None) -> list[ServiceCall]:
             for target, variable, end in _targets(text, start, limit, prologue):
                 brace = _BLANKS.match(text, end, limit).end()  # type: ignore[union-attr]
                 if brace == limit < len(text) or text.startswith("{", brace):
-                    calls.append(ServiceCall(keyword.start(), target, variable))
+                    calls.append(ServiceCall(target, variable))
     return calls
 
 
