@@ -499,6 +499,19 @@ def results_media_type(name: str) -> str | None:
     return fmt.media_type if fmt is not None else None
 
 
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI, by the same check the store applies to its terms.
+
+    The web layer asks before handing a client's string to the store, where an
+    invalid IRI raises (and would be a 500 instead of the client's 400).
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def serialize_statements(statements: Iterable[Statement], media_type: str, *,
                          prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise plain statements in an RDF graph format given by media type."""
@@ -528,9 +541,11 @@ class QuerySpec:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     union_default_graph: bool = True
+    #: IRI that relative IRIs in the query resolve against; None leaves them errors.
+    base_iri: str | None = None
 
 
-Status = Literal["ok", "syntax", "too_large", "not_acceptable", "failed"]
+Status = Literal["ok", "syntax", "unsupported", "too_large", "not_acceptable", "failed"]
 
 
 @dataclass(frozen=True)
@@ -574,7 +589,7 @@ def run_query(store: ReadOnlyStore, spec: QuerySpec) -> QueryOutcome:
     caps or a form no acceptable format fits come back as an outcome. Runs
     without a deadline; the caller runs it in a process it can kill.
     """
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, object] = {"base_iri": spec.base_iri}
     if spec.default_graphs or spec.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in spec.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in spec.named_graphs]
@@ -595,6 +610,12 @@ def run_query(store: ReadOnlyStore, spec: QuerySpec) -> QueryOutcome:
             "download the data dumps"))
     except OSError as error:  # evaluation errors (SERVICE failures, …) surface as OSError
         return QueryOutcome("failed", message=str(error))
+    except RuntimeError as error:
+        # pyoxigraph's other evaluation errors: a function it does not implement (the
+        # query asks what the engine cannot do), or a SERVICE answer it cannot read
+        message = str(error)
+        unsupported = message.startswith("The custom function")
+        return QueryOutcome("unsupported" if unsupported else "failed", message=message)
 
 
 def _not_acceptable(form: str) -> QueryOutcome:

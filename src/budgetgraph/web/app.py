@@ -18,6 +18,7 @@ from .context import Context, current
 from .errors import QueryFailed, QueryTimeout, WebError, error_body
 from .forward import ForwardingPool
 from .lookup import Store
+from .paths import check_path
 from .querypool import QueryPool
 from .settings import SettingsError, resolve
 from .urls import Urls
@@ -49,6 +50,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
                          queue_timeout=values["queue_timeout"])
     app.extensions["budgetgraph"] = Context(settings=values, urls=Urls(values["base_iri"]),
                                             store=store, pool=pool)
+    app.before_request(_check_path)
     views.register(app)
     app.register_error_handler(WebError, _web_error)
     app.register_error_handler(RemoteError, _remote_error)
@@ -103,6 +105,10 @@ def _http_error(error: HTTPException) -> Response:
         if name == "Allow":
             response.headers[name] = value
     return response
+
+
+def _check_path() -> None:
+    check_path(request.environ, current().urls)
 
 
 def _cors(response: Response) -> Response:

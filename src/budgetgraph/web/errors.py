@@ -24,6 +24,12 @@ class BadQuery(WebError):
     code = "bad_query"
 
 
+class UnsupportedQuery(WebError):
+    """Valid SPARQL the engine will not evaluate, such as a function it does not implement."""
+
+    code = "unsupported_query"
+
+
 class UpdateRefused(WebError):
     """SPARQL Update sent to a read-only endpoint."""
 

@@ -1,29 +1,26 @@
 """The SPARQL 1.1 Protocol endpoint: request parsing, safety checks, result rendering.
 
-Queries run in :mod:`.querypool` processes with a deadline. Before a query is
-sent there, two checks need a real parser (rdflib's): ``SERVICE`` targets must be
-on the allow-list (a variable target is refused; pyoxigraph would otherwise call
-any host, making us a proxy into our own network), and a query naming its own
-dataset (``FROM``) must not get the union default graph, which pyoxigraph lets
-override ``FROM``. rdflib only runs when the text, with ``\\u`` escapes
-decoded, contains those keywords, so ordinary queries skip its ~5–40 ms.
+Queries run in :mod:`.querypool` processes with a deadline (or on the engine
+behind ``serve --endpoint``). Before a query goes there, two things are read
+from its text by :mod:`.sparqltext`, since the engine exposes no syntax tree:
+every place it may call another host with ``SERVICE`` (each target must be on
+the allow-list; a variable target is refused, as pyoxigraph would otherwise call
+any host, making us a proxy into our own network), and whether the query names
+its own dataset (``FROM``), which must then not get the union default graph that
+pyoxigraph lets override ``FROM``. Whether the query is valid SPARQL is the
+engine's decision alone: its syntax errors come back as 400.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Request, Response, render_template
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
 
-from ..store import QueryOutcome, QuerySpec
-from . import negotiation
+from ..store import QueryOutcome, QuerySpec, is_iri
+from . import negotiation, sparqltext
 from .context import Context
 from .errors import (
     BadQuery,
@@ -31,13 +28,11 @@ from .errors import (
     QueryFailed,
     ResultTooLarge,
     ServiceRefused,
+    UnsupportedQuery,
     UpdateRefused,
     WebError,
 )
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE = re.compile(r"service", re.IGNORECASE)
-_FROM = re.compile(r"from", re.IGNORECASE)
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -81,51 +76,29 @@ def protocol_request(request: Request, max_chars: int) -> ProtocolRequest | None
         raise BadQuery("send exactly one query parameter")
     if len(queries[0]) > max_chars:
         raise BadQuery(f"the query is longer than {max_chars:,} characters")
-    return ProtocolRequest(queries[0], tuple(params.getlist("default-graph-uri")),
-                           tuple(params.getlist("named-graph-uri")))
+    default_graphs = tuple(params.getlist("default-graph-uri"))
+    named_graphs = tuple(params.getlist("named-graph-uri"))
+    for graph in default_graphs + named_graphs:
+        if not is_iri(graph):
+            raise BadQuery(f"a dataset graph must be an absolute IRI, not {graph!r}")
+    return ProtocolRequest(queries[0], default_graphs, named_graphs)
 
 
-def _walk(node: Any, found: list[Any]) -> None:
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            found.append(node.get("term"))
-        for value in node.values():
-            _walk(value, found)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            _walk(value, found)
+def check_query(query: str, allowlist: tuple[str, ...], *, base: str | None) -> bool:
+    """Refuse SERVICE calls off the allow-list; return whether the query names a dataset.
 
-
-def check_query(query: str, allowlist: tuple[str, ...]) -> bool:
-    """Refuse SERVICE calls off the allow-list; return whether the query names a dataset."""
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    mentions_service = _SERVICE.search(text) is not None
-    if not mentions_service and _FROM.search(text) is None:
-        return False
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception as error:  # rdflib raises pyparsing and assorted errors
-        if mentions_service:
-            raise ServiceRefused(f"a query that uses SERVICE must parse to be checked: {error}") \
-                from error
-        return False  # let the engine report its own syntax error
-    targets: list[Any] = []
-    _walk(algebra, targets)
-    for target in targets:
-        if not isinstance(target, URIRef):
-            raise ServiceRefused(f"SERVICE needs a fixed endpoint IRI, not {target.n3()}")
-        if str(target) not in allowlist:
-            allowed = ", ".join(allowlist) or "none"
-            raise ServiceRefused(f"SERVICE <{target}> is not allowed (allowed: {allowed})")
-    return bool(algebra.get("datasetClause"))
-
-
-def _is_update(query: str) -> bool:
-    try:
-        parseUpdate(query)
-    except Exception:  # not parseable as an update either: the query error stands
-        return False
-    return True
+    ``base`` is the engine's base IRI for relative IRIs, None when it is not
+    known (a remote engine): a relative target then matches no entry. Both
+    readings of ``\\u`` escapes are checked (see :mod:`.sparqltext`).
+    """
+    allowed = ", ".join(allowlist) or "none"
+    for text in dict.fromkeys((query, sparqltext.unescape_codepoints(query))):
+        for call in sparqltext.service_calls(text, base):
+            if call.variable:
+                raise ServiceRefused(f"SERVICE needs a fixed endpoint IRI, not {call.target}")
+            if call.target not in allowlist:
+                raise ServiceRefused(f"SERVICE <{call.target}> is not allowed (allowed: {allowed})")
+    return sparqltext.names_dataset(query)
 
 
 def answer(ctx: Context, request: Request, req: ProtocolRequest) -> Response:
@@ -133,7 +106,10 @@ def answer(ctx: Context, request: Request, req: ProtocolRequest) -> Response:
     formats = request.values.getlist("format")
     results_type, graph_type = negotiation.query_types(request.accept_mimetypes, formats)
     html = negotiation.HTML in (results_type, graph_type)
-    names_dataset = check_query(req.query, ctx.settings["service_allowlist"])
+    # The embedded store resolves relative IRIs against the endpoint's own IRI, the
+    # query's retrieval URI (RFC 3986 §5.1.3); a remote engine uses a base of its own.
+    base = None if ctx.settings["endpoint"] else ctx.urls.iri_for_path(ctx.urls.sparql)
+    names_dataset = check_query(req.query, ctx.settings["service_allowlist"], base=base)
     spec = QuerySpec(
         query=req.query,
         results_media_type="application/sparql-results+json" if html else results_type,
@@ -143,6 +119,7 @@ def answer(ctx: Context, request: Request, req: ProtocolRequest) -> Response:
         default_graphs=req.default_graphs,
         named_graphs=req.named_graphs,
         union_default_graph=not names_dataset,
+        base_iri=base,
     )
     outcome = ctx.pool.run(spec, timeout=ctx.settings["query_timeout"])
     _raise_for(outcome, req.query)
@@ -156,9 +133,11 @@ def _raise_for(outcome: QueryOutcome, query: str) -> None:
     if outcome.status == "ok":
         return
     if outcome.status == "syntax":
-        if _is_update(query):
+        if sparqltext.is_update(query):
             raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
         raise BadQuery(f"SPARQL syntax error: {outcome.message}")
+    if outcome.status == "unsupported":
+        raise UnsupportedQuery(f"the engine cannot evaluate this query: {outcome.message}")
     if outcome.status == "too_large":
         raise ResultTooLarge(outcome.message)
     if outcome.status == "not_acceptable":
