@@ -9,6 +9,7 @@ reader; the ledger then says what became of every number.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from budgetgraph.readers.narrative import read_statements
 from budgetgraph.readers.performance import read_performance
 from budgetgraph.readers.performance_form import is_form_title, read_performance_form
 from budgetgraph.readers.tables import TableContext, read_table
-from budgetgraph.readers.vocabulary import REGIONS, classify_title, squash
+from budgetgraph.readers.vocabulary import REGIONS, classify_title, scan_header, squash
 
 _COVER_RE = re.compile(
     r"(20\d\d)\s*年\s*度?\s*(?:区级|市级|县级|省级)?\s*(部门预算|单位预算|部门决算|单位决算)")
@@ -59,6 +60,7 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
     for line in lines:
         if PAGE_MARKER_RE.match(line.text):
             ledger.line_structural(line, "page marker")
+    lines = _titles_first(lines)
     kind, year, cover_end = _cover(lines, file)
     department, unit = _owner(lines[: cover_end + 12])
     if department is None:
@@ -95,6 +97,39 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
                 ledger.span(line, match.start(), match.end(), "year")
     doc.coverage = ledger.coverage()
     return doc
+
+
+def _titles_first(lines: list[Line]) -> list[Line]:
+    """Pages whose table title comes after the table's rows, turned title first.
+
+    Some extractors give a page's text in the order the producer drew it, not
+    in reading order: WPS exports through PDFium's page text give a page's unit
+    line and rows first and the table's title and header last (F12). Such a
+    page opens with its unit line (``单位：元``) or with header words only, has
+    a table title further down, and no figure after the title: the title and
+    what follows it are moved to the page's top, so that the rows come under
+    their title. A page that begins a new table below the end of another
+    (figures after the title, or rows at the page's top) is left as it is.
+    """
+    out: list[Line] = []
+    for _page, group in itertools.groupby(lines, key=lambda line: line.page):
+        page = list(group)
+        printed = [line for line in page if line.text.strip()]
+        title = next((i for i, line in enumerate(page)
+                      if i > 0 and classify_title(line.text) is not None), None)
+        if page[0].page is not None and title is not None and printed \
+                and not any(_has_figure(line) for line in page[title + 1:]) \
+                and (_UNIT_RE.search(printed[0].text) is not None
+                     or not any(_has_figure(line) for line in page[:title])):
+            page = page[title:] + page[:title]
+        out.extend(page)
+    return out
+
+
+def _has_figure(line: Line) -> bool:
+    """A line carrying an amount with decimals or thousands separators."""
+    return any(re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+", part)
+               for part in line.text.split())
 
 
 # ---------------------------------------------------------------------------
@@ -173,8 +208,7 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[Tabl
     The list is checked against the tables found, which is how a truncated
     document (or a table this reader fails to recognise) is caught.
     """
-    start = next((i for i, line in enumerate(body[:40]) if squash(line.text) in ("目录",)
-                  or (squash(line.text).startswith("目录") and len(squash(line.text)) < 6)), None)
+    start = next((i for i, line in enumerate(body[:40]) if _is_contents_heading(body, i)), None)
     if start is None:
         return 0, []
     entries = [i for i in range(start + 1, len(body)) if body[i].text.strip()]
@@ -199,6 +233,15 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[Tabl
     return end, listed
 
 
+def _is_contents_heading(lines: list[Line], index: int) -> bool:
+    """目录 on a line of its own, or spread over two (目 / 录: one cell per line)."""
+    text = squash(lines[index].text)
+    if text == "目录" or (text.startswith("目录") and len(text) < 6):
+        return True
+    after = next((line for line in lines[index + 1: index + 3] if line.text.strip()), None)
+    return text == "目" and after is not None and squash(after.text) == "录"
+
+
 def _heading(line: Line) -> str | None:
     """The region a heading line opens, if it is one."""
     text = squash(line.text)
@@ -216,15 +259,26 @@ def _heading(line: Line) -> str | None:
     return None
 
 
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*(?:万元|元)")
+_UNIT_LINE = re.compile(r"单位\s*[:：]|编制(?:部门|单位)|预算单位\s*[:：]|部门名称\s*[:：]")
+
+
 def _is_title(lines: list[Line], index: int) -> TableKind | None:
-    """A table title: names a table and is followed soon by a unit or owner line."""
+    """A table title: names a table and is followed soon by a unit, owner or header line.
+
+    Another title just below (the next entry of a table of contents) is none of
+    those, even where it mentions a 预算单位.
+    """
     kind = classify_title(lines[index].text)
     if kind is None:
         return None
     following = [line for line in lines[index + 1: index + 12] if line.text.strip()][:6]
-    if any("单位" in squash(line.text) or "科目" in line.text or "项目" in line.text
-           for line in following):
-        return kind
+    for line in following:
+        if classify_title(line.text) is not None:
+            return None
+        if _UNIT_LINE.search(line.text) or "科目" in line.text or squash(line.text) == "项目" \
+                or (squash(line.text).startswith("项目") and len(scan_header(line.text)) >= 2):
+            return kind
     return None
 
 

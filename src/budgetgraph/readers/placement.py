@@ -34,6 +34,9 @@ BREAK_COST = 100
 #: it the best placement found so far is kept and the caller is told.
 MAX_SOLUTIONS = 32
 MAX_STEPS = 200_000
+#: The cost ceilings of the successive searches: exact first, then roundings,
+#: then one break, two …
+_CEILINGS = (0, 4, 16, 100, 116, 200, 300, 500, 1000, 10**12)
 
 
 @dataclass(frozen=True)
@@ -181,14 +184,20 @@ class _Search:
         self.chosen: list[list[str] | None] = [None] * len(drafts)
 
     def run(self) -> None:
-        self._step(0, 0)
+        """Search with a rising ceiling on the cost: a placement that keeps every
+        identity is found without trying the many that break some."""
+        for ceiling in _CEILINGS:
+            self.best_cost, self.solutions = ceiling, []
+            self._step(0, 0)
+            if self.solutions or self.steps >= MAX_STEPS:
+                return
 
     def _step(self, depth: int, cost: int) -> None:
         self.steps += 1
         if self.steps >= MAX_STEPS:
             return
         if depth == len(self.order):
-            if cost < self.best_cost:
+            if cost < self.best_cost or not self.solutions:
                 self.best_cost, self.solutions = cost, []
             if len(self.solutions) < MAX_SOLUTIONS:
                 self.solutions.append([list(c or []) for c in self.chosen])

@@ -150,6 +150,11 @@ def _classify_numbers(raw: list[Token], *, plain_figures: bool) -> list[Token]:
             index += 1
             continue
         text = token.text
+        if _misprinted_class(raw, index):
+            out.append(Token(text, "code", token.line))
+            out.extend(Token(t.text, "part", t.line) for t in raw[index + 1: index + 3])
+            index += 3
+            continue
         if not _is_decimal(text) and _CODE.match(text) \
                 and _code_context(raw, index, plain_figures=plain_figures):
             out.append(Token(text, "code", token.line))
@@ -165,6 +170,19 @@ def _classify_numbers(raw: list[Token], *, plain_figures: bool) -> list[Token]:
         out.append(Token(text, "figure", token.line))
         index += 1
     return out
+
+
+def _misprinted_class(raw: list[Token], index: int) -> bool:
+    """A code whose 类 part is misprinted (``7 11 02 事业单位医疗``): a short number
+    opening a line, then two 2-digit parts, then a name. The caller takes the 类
+    from the 款 row above, or leaves the row without a code."""
+    if index + 3 >= len(raw) or not re.fullmatch(r"\d{1,2}", raw[index].text):
+        return False
+    if index > 0 and raw[index - 1].line is raw[index].line:
+        return False
+    following = raw[index + 1: index + 4]
+    return all(t.kind == "number" and re.fullmatch(r"\d\d", t.text) for t in following[:2]) \
+        and following[2].kind == "words" and not _is_total(following[2].text)
 
 
 def _code_context(raw: list[Token], index: int, *, plain_figures: bool) -> bool:

@@ -575,7 +575,13 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
         if len(rest) > 1:
             rest = [c for c in rest if c.key not in _PHASE_LEAVES] or rest
         columns = [_with_side(first, "收入")] + [_with_side(c, "支出") for c in rest]
-    return _Layout(columns, None)
+    # a header on several levels read line by line can put 合计 after the
+    # columns it sums; the template prints it first: both orders are tried
+    total_first = sorted(columns, key=lambda c: (c.side or "", c.key != "合计"))
+    if kind not in TWO_SIDED:
+        total_first = sorted(columns, key=lambda c: c.key != "合计")
+    orders = [columns] + ([total_first] if total_first != columns else [])
+    return _Layout(columns, None, orders=orders)
 
 
 def _with_side(column: Column, side: str) -> Column:
@@ -708,7 +714,7 @@ def _split_code(cells: list[str], table: Table) -> tuple[str | None, int]:
     return head + "".join(padded), len(parts)
 
 
-def _misprinted_code(parts: list[str], table: Table) -> str | None:
+def _misprinted_code(parts: list[str], above: list[Row], notes: list[str]) -> str | None:
     """A 项 whose 类 cell is misprinted (F13 p9: ``7 ⇥ 11 ⇥ 02`` under 款 ``210 11``).
 
     Where the 款 and 项 parts are well formed and the 款 row just above has
@@ -717,11 +723,11 @@ def _misprinted_code(parts: list[str], table: Table) -> str | None:
     """
     if len(parts) != 3 or not all(len(p) == 2 and p.isdigit() for p in parts[1:]):
         return None
-    parent = next((r for r in reversed(table.rows) if r.code and len(r.code) == 5), None)
+    parent = next((r for r in reversed(above) if r.code and len(r.code) == 5), None)
     if parent is None or parent.code is None or parent.code[3:] != parts[1]:
         return None
     code = parent.code + parts[2]
-    table.reader_notes.append(
+    notes.append(
         f"code printed as {' '.join(parts)}: 类 {parts[0]!r} is not a 3-digit code; read as "
         f"{code}, under the 款 {parent.code} above it")
     return code
@@ -786,7 +792,7 @@ def _read_rows(table: Table, layout: _Layout, data: list[Line], ctx: TableContex
                                 and i < len(cells) and cells[i])
                 code, _ = _split_code(code_cells, table)
                 if code is None and code_cells:
-                    code = _misprinted_code(code_cells, table)
+                    code = _misprinted_code(code_cells, table.rows, table.reader_notes)
                     if code is None:
                         name = " ".join([*code_cells, name]).strip()
                 positions = [layout.positions[i] for i in value_indexes]
@@ -938,7 +944,7 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
     rows: list[Row] = []
     figures: list[list[Decimal]] = []
     for text_row in text_rows:
-        row = _stream_row(table, text_row, ctx)
+        row = _stream_row(table, text_row, rows, ctx)
         if row is None:
             continue
         if table.kind in TWO_SIDED and row.side is None:
@@ -1050,14 +1056,18 @@ def _completes_name(name: str, words: str) -> bool:
     return len(squash(words)) <= 3 and not _is_row_label(words)
 
 
-def _stream_row(table: Table, text_row: RowText, ctx: TableContext) -> Row | None:
+def _stream_row(table: Table, text_row: RowText, above: list[Row],
+                ctx: TableContext) -> Row | None:
     """The model row of a row read from the stream (values are placed later)."""
     name = text_row.name.strip()
     if not text_row.figures and not text_row.code_parts and not name:
         return None
     code: str | None = None
     if text_row.code_parts:
-        code, _ = _split_code([t.text for t in text_row.code_parts], table)
+        parts = [t.text for t in text_row.code_parts]
+        code, _ = _split_code(parts, table)
+        if code is None:
+            code = _misprinted_code(parts, above, table.reader_notes)
     is_total = code is None and squash(strip_numbering(name)) in _TOTAL_NAMES
     side: str | None = None
     if table.kind in TWO_SIDED:
