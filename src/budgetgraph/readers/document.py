@@ -115,8 +115,8 @@ def _titles_first(lines: list[Line]) -> list[Line]:
     for _page, group in itertools.groupby(lines, key=lambda line: line.page):
         page = list(group)
         printed = [line for line in page if line.text.strip()]
-        title = next((i for i, line in enumerate(page)
-                      if i > 0 and classify_title(line.text) is not None), None)
+        titles = [i for i, line in enumerate(page) if classify_title(line.text) is not None]
+        title = titles[0] if len(titles) == 1 and titles[0] > 0 else None  # not a contents page
         if page[0].page is not None and title is not None and printed \
                 and not any(_has_figure(line) for line in page[title + 1:]) \
                 and (_UNIT_RE.search(printed[0].text) is not None
