@@ -46,6 +46,9 @@ _GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff)）])(-?\d[\d,]*\.\d+)$")
 #: A figure with a name glued after it (``91,016,775.35一、一般公共服务支出``), where
 #: an extractor lost the gap between two cells.
 _LEADING_FIGURE = re.compile(r"^(-?\d[\d,]*\.\d\d)(\D.*)$")
+#: Two numbered row names run together (``十三、交通运输支出十四、资源勘探工业信息等``),
+#: where an extractor lost the line break between them.
+_TWO_NAMES = re.compile(r"^(.+?(?:支出|收入|拨款|资金|合计|总计))([一二三四五六七八九十]+、.+)$")
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
 
@@ -115,6 +118,9 @@ def tokens(lines: list[Line], *, plain_figures: bool = False) -> list[Token]:
 
 
 def _split_part(part: str, line: Line) -> list[Token]:
+    two = _TWO_NAMES.match(part)
+    if two:
+        return [Token(two.group(1), "words", line), Token(two.group(2), "words", line)]
     glued = _GLUED_CODE.match(part)
     if glued and not AMOUNT_RE.match(part):
         return [Token(glued.group(1), "number", line), Token(glued.group(2), "words", line)]
@@ -213,7 +219,9 @@ def _part_context(raw: list[Token], index: int) -> bool:
 
 
 def _is_total(text: str) -> bool:
-    return squash(strip_numbering(text)) in _TOTAL_WORDS
+    """A total row's label: 合计, or a total named for what it sums (人员经费合计)."""
+    bare = squash(strip_numbering(text))
+    return bare in _TOTAL_WORDS or (len(bare) > 2 and bare.endswith(("合计", "总计")))
 
 
 def rows_by_code(stream: list[Token]) -> list[RowText]:

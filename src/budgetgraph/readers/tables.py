@@ -52,7 +52,8 @@ _GLUED_CODE = re.compile(r"^[2-5]\d\d(?:\d\d){0,2}[\u4e00-\u9fff]")
 #: 下方作下述说明：), which some documents print under an empty table.
 _INSTRUCTION_RE = re.compile(r"仍保留(?:该|本)表格式|在本表下方作")
 _TOTAL_NAMES = ("合计", "总计")
-_SIDE_TOTAL = re.compile(r"^(?:本年)?(?:收入|支出)(?:总计|合计)$")
+#: A total row named for what it sums (收入总计, 本年支出合计, 人员经费合计).
+_NAMED_TOTAL = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:总计|合计)$")
 
 _THREE_PUBLIC_CHILD = {"小计": "公务用车购置及运行费"}
 _THREE_PUBLIC_KEYS = ("合计", "因公出国(境)费", "公务用车购置及运行费", "小计", "公务用车购置费",
@@ -173,6 +174,8 @@ def _is_data(line: Line, kind: TableKind, header_seen: bool, following: Line | N
         return False
     if _has_amount(line):
         return True
+    if kind is TableKind.THREE_PUBLIC:
+        return False  # one row of figures under a header of words (合计 is a column there)
     first = _parts(line)[0]
     if (_CODE_PART.match(first) and len(first) in (3, 5, 7)) or _GLUED_CODE.match(first):
         return True
@@ -195,12 +198,12 @@ def _header_like(line: Line) -> bool:
 
     A numbered line (``二、政府性基金预算财政拨款``) is a row, even where its
     name is also a header word: headers are never numbered. So is a total row
-    named for its side (收入总计, 本年支出合计).
+    named for what it sums (收入总计, 本年支出合计, 人员经费合计).
     """
     text = squash(line.text)
     if strip_numbering(line.text.strip()) != line.text.strip():
         return False
-    if _SIDE_TOTAL.match(text):
+    if _NAMED_TOTAL.match(text):
         return False
     known = sum(len(word) for word, _ in scan_header(text))
     return bool(text) and known >= 0.8 * len(text)
@@ -608,30 +611,27 @@ def _three_public_orders(header: list[Line], title: str,
     the orders regions are known to print (:data:`_THREE_PUBLIC_ORDERS`). The
     figures' identities choose between them (see :func:`_read_stream`).
     """
-    terms = header_terms([_parts(line) for line in header])
-    measures: list[str] = []
-    periods: list[HeaderTerm] = []
-    phases: list[str] = []
-    for _text, term in terms:
-        if term.kind == "group" and term.year_offset is not None:
-            if all(p.key != term.key for p in periods):
-                periods.append(term)
-            continue
-        if term.kind != "value":
-            continue
-        key = _THREE_PUBLIC_CHILD.get(term.key, term.key)
-        if key in _PHASE_LEAVES:
-            if _PHASE_LEAVES[key].value not in phases:
-                phases.append(_PHASE_LEAVES[key].value)
-        elif key in _THREE_PUBLIC_KEYS and key not in measures:
-            measures.append(key)
-    subs = ("公务用车购置费", "公务用车运行费")
-    if any(k in measures for k in subs) and _VEHICLE not in measures:
-        measures.append(_VEHICLE)
-    # a tall header cell wraps anywhere (机关运行经 / 费预算数); the title names it too
-    if "机关运行" in squash(title + "".join(line.text for line in header)) \
-            and "机关运行经费" not in measures:
+    text = squash("".join(line.text for line in header))
+    # header words wrap anywhere (因公出国 / (境)费, 机关运行经 / 费预算数): a
+    # measure is there where its distinctive word is, wherever it stands
+    # the sub-columns' words, apart from the parent's name and 机关运行经费 (same length)
+    subs_only = re.sub(r"公务用车购置及运行(?:维护)?费|机关运行",
+                       lambda m: "#" * len(m.group()), text)
+    markers = {"合计": text.find("合计"), "因公出国(境)费": text.find("出国"),
+               _VEHICLE: min((i for i in (text.find("公务用车"), text.find("小计")) if i >= 0),
+                             default=-1),
+               "公务用车购置费": subs_only.find("购置"), "公务用车运行费": subs_only.find("运行"),
+               "公务接待费": text.find("接待")}
+    measures = sorted((m for m, at in markers.items() if at >= 0), key=lambda m: markers[m])
+    if "机关运行" in squash(title) + text:  # a tall cell at the right edge; the title names it
         measures.append("机关运行经费")
+    phases = [p for p, word in (("预算", "预算数"), ("决算", "决算数")) if word in text]
+    if len(phases) < 2:
+        phases = []  # one phase: the document's own
+    years = sorted({int(y) for y in re.findall(r"(20\d\d)年", text)})
+    periods: list[HeaderTerm] = []
+    if {ctx.year - 1, ctx.year} <= set(years) or ("上年" in text and "本年" in text):
+        periods = [HeaderTerm("group", "上年", -1, None), HeaderTerm("group", "本年", 0, None)]
     extra = [m for m in measures if m not in _THREE_PUBLIC_ORDERS[0]]  # 机关运行经费
     header_order = [m for m in measures if m not in extra]
     if _VEHICLE in header_order:  # the parent's sub-columns follow it
@@ -644,7 +644,7 @@ def _three_public_orders(header: list[Line], title: str,
         kept = [m for m in order if m in measures] + extra
         if kept not in orders:
             orders.append(kept)
-    groups: list[HeaderTerm | None] = list(periods) or [None]
+    groups: list[HeaderTerm | None] = [*periods] or [None]
     result = []
     for order in orders:
         columns = []
@@ -879,6 +879,27 @@ def _expenditure_name(name: str) -> bool:
     return _side_of_name(name) == "支出"
 
 
+def _side_by_neighbours(table: Table, text_rows: list[RowText], number: int,
+                        above: list[Row]) -> str:
+    """The side of a row whose name says none (总计): by its figures and neighbours.
+
+    More figures than the income side has columns make it 支出; the first of
+    two such rows in a row is 收入 (收入 总计 | 支出 总计); otherwise the second
+    on a line, or one after an income row, is 支出.
+    """
+    income = len([c for c in table.columns if c.side == "收入"])
+    row = text_rows[number]
+    if len(row.figures) > income:
+        return "支出"
+    after = text_rows[number + 1] if number + 1 < len(text_rows) else None
+    if after is not None and _side_of_name(after.name) is None:
+        return "收入"
+    before = above[-1] if above else None
+    if before is not None and (before.side == "收入" or before.source.line == row.line.number):
+        return "支出"
+    return "收入"
+
+
 def _side_of_name(name: str) -> str | None:
     """The half of a two-sided table a row's name belongs to, where the name says.
 
@@ -886,9 +907,10 @@ def _side_of_name(name: str) -> str | None:
     """
     bare = squash(strip_numbering(name))
     if functional_class_code(bare) is not None or "支出" in bare \
-            or bare.startswith(("结转下年", "年末结转", "结余分配")):
+            or bare.startswith(("结转下年", "年末", "结余分配")):
         return "支出"
-    if any(w in bare for w in ("收入", "资金", "拨款", "结转", "结余", "弥补", "基金")):
+    if bare.startswith(("上年结转", "年初")) or any(
+            w in bare for w in ("收入", "资金", "拨款", "结转", "结余", "弥补", "基金")):
         return "收入"
     return None
 
@@ -943,15 +965,12 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         stream, is_label=_is_row_label, completes=_completes_name)
     rows: list[Row] = []
     figures: list[list[Decimal]] = []
-    for text_row in text_rows:
+    for number, text_row in enumerate(text_rows):
         row = _stream_row(table, text_row, rows, ctx)
         if row is None:
             continue
         if table.kind in TWO_SIDED and row.side is None:
-            # 总计 names no side: the second on a line, or after an income row, is 支出
-            before = rows[-1] if rows else None
-            row.side = "支出" if before is not None and (
-                before.side == "收入" or before.source.line == row.source.line) else "收入"
+            row.side = _side_by_neighbours(table, text_rows, number, rows)
         width = len([c for c in table.columns if c.side == row.side])
         if len(text_row.figures) > width:
             extra = [t.text for t in text_row.figures[width:]]

@@ -215,7 +215,53 @@ def header_terms(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
     over at the end of a line may join one left over on the next line (a cell
     wrapped onto two lines: ``附属单位`` / ``上缴收入``); the term then stands
     where its first half did.
+
+    Where cells wrap inside words and come one after another (``本年收入合`` /
+    ``计`` / ``财政拨款收`` / ``入`` …: one cell's lines, then the next cell's),
+    the header's words run on: the whole header read as one string finds more
+    terms, and is taken instead.
     """
+    lines = _unstack(lines)
+    by_line = _terms_by_line(lines)
+    text = "".join(squash(part) for parts in lines for part in parts)
+    run_on = scan_header(text)
+
+    def covered(terms: list[tuple[str, HeaderTerm]]) -> int:
+        return sum(len(squash(word)) for word, _ in terms)
+
+    if covered(by_line) < len(text) and covered(run_on) > covered(by_line):
+        return run_on
+    return by_line
+
+
+def _unstack(lines: list[list[str]]) -> list[list[str]]:
+    """Header cells wrapped in place, read line by line: their pieces stand stacked.
+
+    ``一般公共 政府性基 国有资本`` / ``… 合计 预算财政 金预算财 经营预算`` /
+    ``拨款 政拨款 财政拨款``: the last *k* words of 2–4 consecutive lines,
+    read down each column, are *k* header terms. They are joined and put in the
+    widest of those lines, where its pieces stood; the other lines lose theirs.
+    """
+    lines = [list(parts) for parts in lines]
+    for size in (3, 2, 4):
+        for start in range(len(lines) - size + 1):
+            window = lines[start: start + size]
+            width = min(len(parts) for parts in window)
+            for k in range(width, 1, -1):
+                joined = ["".join(parts[len(parts) - k + j] for parts in window) for j in range(k)]
+                terms = [header_term(word) for word in joined]
+                if all(t is not None and t.kind == "value" for t in terms) and not any(
+                        header_term(parts[-k]) is not None for parts in window):
+                    widest = max(range(size), key=lambda i: len(window[i]))
+                    for i, parts in enumerate(window):
+                        del parts[len(parts) - k:]
+                        if i == widest:
+                            parts.extend(joined)
+                    break
+    return [parts for parts in lines if parts]
+
+
+def _terms_by_line(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
     found: list[tuple[str, HeaderTerm] | str] = []
     for parts in lines:
         index = 0
