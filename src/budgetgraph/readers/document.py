@@ -22,6 +22,7 @@ from budgetgraph.model import (
     Profile,
     TableKind,
 )
+from budgetgraph.readers.crosscheck import settle_ambiguities
 from budgetgraph.readers.lines import NUMBER_RE, PAGE_MARKER_RE, Ledger, Line
 from budgetgraph.readers.narrative import read_statements
 from budgetgraph.readers.performance import read_performance
@@ -82,6 +83,7 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
             doc.glossary.extend(_glossary(region.lines, ledger, file))
         elif region.kind == "narrative":
             doc.statements.extend(read_statements(region.lines, ledger, file, year=year))
+    settle_ambiguities(doc)
     if not doc.tables:
         raise ReadError("no budget table found (收支总表, 支出总表 …): not a budget disclosure "
                         "or a truncated one", file=file)

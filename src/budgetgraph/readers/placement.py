@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 #: What breaking an identity costs in the search: within the rounding of the
-#: printed figures (a cent either way) a little, anything else a lot.
+#: printed figures (a cent either way) a little, anything else a lot; a cell
+#: other than another table or the narrative says, in between.
 ROUNDING_COST = 1
+EVIDENCE_COST = 3
 BREAK_COST = 100
 #: Placements kept to judge ambiguity, and the search's budget of steps: beyond
 #: it the best placement found so far is kept and the caller is told.
@@ -61,12 +63,15 @@ class Draft:
 
     ``fixed`` gives the column of each figure where the source says (a reader
     that has positions); otherwise any order-keeping choice of ``columns`` is a
-    candidate.
+    candidate. ``expected`` is what another table or the narrative says some
+    cells hold (0 for a blank): a placement that disagrees costs a little, less
+    than any break of the table's own identities.
     """
 
     figures: list[Decimal]
     columns: list[str]
     fixed: list[str] | None = None
+    expected: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,9 +148,16 @@ def _candidates(draft: Draft, rules: list[Rule], unit: Decimal) -> list[tuple[in
         places = [[draft.columns[i] for i in chosen]
                   for chosen in itertools.combinations(range(len(draft.columns)),
                                                        len(draft.figures))]
-    scored = [(_row_cost(_cells(draft, p), rules, unit), p) for p in places]
+    scored = [(_row_cost(_cells(draft, p), rules, unit) + _evidence_cost(draft, p), p)
+              for p in places]
     scored.sort(key=lambda item: item[0])  # stable: leftmost placements first among equals
     return scored
+
+
+def _evidence_cost(draft: Draft, places: list[str]) -> int:
+    cells = _cells(draft, places)
+    return EVIDENCE_COST * sum(1 for key, value in draft.expected.items()
+                               if cells.get(key, Decimal(0)) != value)
 
 
 class _Search:

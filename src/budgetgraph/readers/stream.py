@@ -224,15 +224,18 @@ def _is_total(text: str) -> bool:
     return bare in _TOTAL_WORDS or (len(bare) > 2 and bare.endswith(("合计", "总计")))
 
 
-def rows_by_code(stream: list[Token]) -> list[RowText]:
+def rows_by_code(stream: list[Token], *, width: int) -> list[RowText]:
     """Cut a classified table's tokens into rows: a code, a total label or figures start one.
 
     A name fragment between two rows (after one row's figures, before the next
     code) goes to the next row where that row has no name of its own after its
     code, else it continues the row above (a name wrapped below its code line).
+    A figure beyond a full row (``width`` figures) belongs to the next row: a
+    layout extractor prints a tall row's figure above its code line.
     """
     rows: list[RowText] = []
     pending: list[Token] = []  # words after a row's figures, before the next code
+    early: list[Token] = []  # figures printed before their row's code
 
     def new_row() -> RowText:
         row = RowText()
@@ -249,11 +252,15 @@ def rows_by_code(stream: list[Token]) -> list[RowText]:
             current = new_row()
             current.code_parts.append(token)
             current.before, pending = pending, []
+            current.figures, early = early, []
         elif token.kind == "part":
             if current is not None and current.code_parts:
                 current.code_parts.append(token)
         elif token.kind == "words":
-            if _is_total(token.text) or current is None:
+            if current is not None and current.figures and not current.code_parts \
+                    and not current.words and not pending:
+                current.words.append(token)  # a label printed below its figures (合计)
+            elif _is_total(token.text) or current is None:
                 _settle(rows, pending)
                 pending = []
                 current = new_row()
@@ -268,12 +275,17 @@ def rows_by_code(stream: list[Token]) -> list[RowText]:
         elif token.kind == "figure":
             if current is None:
                 current = new_row()
+            elif len(current.figures) >= width and not pending:
+                early.append(token)
+                continue
             elif pending:
                 # words then figures without a code: a row of its own (合计, a named row)
                 current = new_row()
                 current.words, pending = pending, []
             current.figures.append(token)
     _settle(rows, pending)
+    if early and rows:
+        rows[-1].figures.extend(early)  # the caller reports figures beyond the columns
     for row in rows:
         if row.before and row.own_name:
             # the next row names itself: the fragment continues the row above

@@ -17,6 +17,7 @@ Nothing here knows the file format: the caller gives :class:`Line` objects.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -537,6 +538,72 @@ def _sides_by_position(header: list[Line]) -> dict[int, str]:
     return {i: ("收入" if i < split else "支出") for i in range(width)}
 
 
+_WIDE_GAP = re.compile(r"\S {3,}\S")
+_INDENT = re.compile(r"^ {4,}\S")
+
+
+def _laid_out(lines: list[Line]) -> bool:
+    """Text laid out with spaces where the page prints it (``pdftotext -layout``).
+
+    Its lines are indented to their place and its cells apart by wide gaps; a
+    text whose tabs were merely turned into spaces has gaps but no indent, and
+    its words' places say nothing.
+    """
+    return any(_INDENT.match(line.text) for line in lines) \
+        and any(_WIDE_GAP.search(line.text) for line in lines)
+_LAID_OUT_CELL = re.compile(r"\S+(?: \S+)*")
+
+
+def _header_words(header: list[Line]) -> list[list[str]]:
+    """The words of each header line; in text laid out with spaces, in the order they
+    stand across the page, wrapped cells rejoined.
+
+    A layout extractor (``pdftotext -layout``) keeps each piece of a wrapped
+    header cell where the page prints it: ``本年收入合`` with ``计`` below it,
+    ``附属单`` / ``位上`` / ``缴收入`` two lines apart. Pieces that are no
+    header word on their own are joined with the pieces under them (overlapping
+    in display columns, a Chinese character two wide) until they make one. The
+    words are then read left to right by where they stand, whatever their line:
+    a header on two levels has its short cells on one line, its tall ones
+    (基本支出) centred on another.
+    """
+    if not _laid_out(header):
+        return [_parts(line) for line in header]
+    placed = [[(m.group(), _display(line.text[: m.start()]),
+                _display(line.text[: m.start()]) + _display(m.group()))
+               for m in _LAID_OUT_CELL.finditer(line.text)] for line in header]
+    used: set[tuple[int, int]] = set()
+    words: list[tuple[int, int, str]] = []  # (x, line, word)
+    for row, cells in enumerate(placed):
+        for index, (text, x0, x1) in enumerate(cells):
+            if (row, index) in used:
+                continue
+            found = scan_header(text)
+            if header_term(text) is not None or (
+                    found and sum(len(w) for w, _ in found) == len(squash(text))):
+                words.extend((x0, row, word) for word in text.split())
+                continue
+            chain = [(row, index, text)]
+            for below in range(row + 1, min(row + 5, len(placed))):
+                piece = next(((below, n, t) for n, (t, a, b) in enumerate(placed[below])
+                              if (below, n) not in used and min(x1, b) - max(x0, a) > 0),
+                             None)
+                if piece is None:
+                    continue
+                chain.append(piece)
+                if header_term("".join(t for _, _, t in chain)) is not None:
+                    used.update((r, n) for r, n, _ in chain)
+                    break
+            joined = "".join(t for _, _, t in chain)
+            words.append((x0, row, joined if header_term(joined) is not None else text))
+    return [[word] for _, _, word in sorted(words)]  # whole words: none joins its neighbour
+
+
+def _display(text: str) -> int:
+    """Display columns of text: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 #: Header words over sub-columns: where the sub-columns are printed, they take
 #: the parent's place (a header on two levels read line by line puts the
 #: sub-columns after the parent's later siblings).
@@ -549,7 +616,7 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
     if kind is TableKind.THREE_PUBLIC:
         orders = _three_public_orders(header, title, ctx)
         return _Layout(orders[0], None, orders=orders)
-    terms = header_terms([_parts(line) for line in header])
+    terms = header_terms(_header_words(header))
     entries: list[tuple[str, HeaderTerm, HeaderTerm | None]] = []
     group: HeaderTerm | None = None
     for text, term in terms:
@@ -578,6 +645,8 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
         if len(rest) > 1:
             rest = [c for c in rest if c.key not in _PHASE_LEAVES] or rest
         columns = [_with_side(first, "收入")] + [_with_side(c, "支出") for c in rest]
+    if kind is TableKind.FISCAL_SUMMARY and columns:
+        columns = columns[:1] + _fund_columns(header, columns[1:], ctx)
     # a header on several levels read line by line can put 合计 after the
     # columns it sums; the template prints it first: both orders are tried
     total_first = sorted(columns, key=lambda c: (c.side or "", c.key != "合计"))
@@ -585,6 +654,27 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
         total_first = sorted(columns, key=lambda c: c.key != "合计")
     orders = [columns] + ([total_first] if total_first != columns else [])
     return _Layout(columns, None, orders=orders)
+
+
+#: The three budgets, in the order the law and every template list them, and
+#: the word that names each however its header cell wraps.
+_FUNDS = (("一般公共预算", "一般公共"), ("政府性基金预算", "政府性基"),
+          ("国有资本经营预算", "国有资本"))
+
+
+def _fund_columns(header: list[Line], spending: list[Column], ctx: TableContext) -> list[Column]:
+    """The expenditure side of the 财政拨款收支总表: 合计 and the three budgets.
+
+    Its headers wrap inside words and stack (一般公共预 / 算财政拨款), so the
+    budgets are found by the word that names each, and put in the template's
+    order; no other column belongs there.
+    """
+    text = squash("".join(line.text for line in header))
+    total = [c for c in spending if c.key == "合计"] or [
+        Column("合计", "合计", ctx.phase, ctx.year, "支出")]
+    funds = [Column(key, key, total[0].phase, total[0].year, "支出")
+             for key, word in _FUNDS if word in text]
+    return total[:1] + funds
 
 
 def _with_side(column: Column, side: str) -> Column:
@@ -959,10 +1049,13 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
     ``orders`` are the possible orders of the columns (the header's reading order
     first); the one whose placement breaks the fewest identities is kept.
     """
-    stream = tokens(data, plain_figures=_plain_figures(data))
+    stream = tokens(_laid_out_lines(data), plain_figures=_plain_figures(data))
     coded = table.kind not in TWO_SIDED and any(t.kind == "code" for t in stream)
-    text_rows = rows_by_code(stream) if coded else rows_by_name(
-        stream, is_label=_is_row_label, completes=_completes_name)
+    width = max((len([c for c in o if c.side is None]) for o in orders), default=0)
+    if coded:
+        text_rows = rows_by_code(stream, width=width)
+    else:
+        text_rows = rows_by_name(stream, is_label=_is_row_label, completes=_completes_name)
     rows: list[Row] = []
     figures: list[list[Decimal]] = []
     for number, text_row in enumerate(text_rows):
@@ -973,10 +1066,17 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
             row.side = _side_by_neighbours(table, text_rows, number, rows)
         width = len([c for c in table.columns if c.side == row.side])
         if len(text_row.figures) > width:
-            extra = [t.text for t in text_row.figures[width:]]
-            raise ReadError(f"{len(extra)} more figure(s) than the {width} columns of "
-                            f"{table.title!r}: {extra}", file=ctx.file,
-                            line=text_row.line.number, page=text_row.line.page)
+            # the text put more figures in this row than the table has columns: the
+            # row's cut is uncertain; the figures beyond are told, never dropped silently
+            extra, text_row.figures = text_row.figures[width:], text_row.figures[:width]
+            reason = (f"one of {len(extra)} figure(s) beyond the {width} column(s) of "
+                      f"{table.title.strip()!r} in the row of line {text_row.line.number}: "
+                      "the text does not say which row they belong to")
+            for token in extra:
+                ctx.ledger.unread(token.line, token.text, reason)
+            table.reader_notes.append(f"line {text_row.line.number}: "
+                                      f"{', '.join(t.text for t in extra)} beyond the row's "
+                                      f"{width} column(s), not read")
         rows.append(row)
         figures.append([parse_amount(t.text) or Decimal(0) for t in text_row.figures])
         _account(text_row, ctx.ledger)
@@ -1010,6 +1110,37 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
                                   "Σ children)")
 
 
+def _laid_out_lines(data: list[Line]) -> list[Line]:
+    """The body of text laid out with spaces, its tall rows' figures rejoined to their rows.
+
+    A layout extractor (``pdftotext -layout``) prints each piece where the page
+    does. A tall row's figures, centred in their cells, then fall on a line of
+    their own above the row's code and name: such a line of figures only is
+    joined to the next line that has a code or a name, its figures put among
+    that line's in the order they stand across the page. Text without such
+    gaps is read as it is.
+    """
+    if not _laid_out(data):
+        return data
+    lines: list[Line] = []
+    loose: list[tuple[int, str]] = []
+    for line in data:
+        cells = [(_display(line.text[: m.start()]), m.group())
+                 for m in _LAID_OUT_CELL.finditer(line.text)]
+        if cells and all(is_amount(text) and ("." in text or "," in text) for _, text in cells):
+            loose.extend(cells)
+            continue
+        if loose:
+            cells, loose = sorted(cells + loose), []
+        lines.append(Line(line.number, "  ".join(t for _, t in cells),
+                          [Cell(t) for _, t in cells], line.page))
+    if loose:
+        last = data[-1]
+        lines.append(Line(last.number, "  ".join(t for _, t in loose),
+                          [Cell(t) for _, t in loose], last.page))
+    return lines
+
+
 def _plain_figures(data: list[Line]) -> bool:
     """The table prints its figures as bare integers (no separators, no decimals)."""
     numbers = [p for line in data for p in _parts(line) if is_amount(p)]
@@ -1029,9 +1160,12 @@ def _account(text_row: RowText, ledger: Ledger) -> None:
             ledger.structural(token.line, part, "label")
 
 
-def _place_rows(rows: list[Row], figures: list[list[Decimal]],
-                columns: list[Column]) -> _Placed:
-    """Place every row's figures in ``columns``, side by side for two-sided tables."""
+def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Column],
+                expected: dict[int, dict[str, Decimal]] | None = None) -> _Placed:
+    """Place every row's figures in ``columns``, side by side for two-sided tables.
+
+    ``expected`` holds, by row, what other tables or the narrative say its cells are.
+    """
     places: list[list[str]] = [[] for _ in rows]
     ambiguous: list[set[str]] = [set() for _ in rows]
     cost = 0
@@ -1041,7 +1175,7 @@ def _place_rows(rows: list[Row], figures: list[list[Decimal]],
         by_side.setdefault(row.side, []).append(index)
     for side, indexes in by_side.items():
         keys = [c.key for c in columns if c.side == side]
-        drafts = [Draft(figures[i], keys) for i in indexes]
+        drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {})) for i in indexes]
         placement = place(drafts, row_rules(keys), _groups([rows[i] for i in indexes]),
                           unit=_printed_unit(drafts))
         for n, i in enumerate(indexes):
@@ -1050,6 +1184,30 @@ def _place_rows(rows: list[Row], figures: list[list[Decimal]],
         cost += placement.cost
         cut_short = cut_short or placement.cut_short
     return _Placed(columns, places, ambiguous, cost, cut_short)
+
+
+def settle(table: Table, expected: dict[int, dict[str, Decimal]], source: str) -> None:
+    """Place an ambiguous table's figures again, with what ``source`` says of its cells.
+
+    The figures' printed order is their order in the columns, so each row's
+    figures are taken back from its cells. Rows whose ambiguity this settles
+    are told in a reader note.
+    """
+    figures = [[row.values[c.key] for c in table.columns if c.side == row.side
+                and row.values.get(c.key) is not None] for row in table.rows]
+    figures = [[f for f in row if f is not None] for row in figures]
+    placed = _place_rows(table.rows, figures, table.columns, expected)
+    for row, values, keys, unsure in zip(table.rows, figures, placed.places, placed.ambiguous,
+                                         strict=True):
+        if not row.ambiguous:
+            continue
+        row.values = {c.key: None for c in table.columns if c.side == row.side}
+        row.values.update(zip(keys, values, strict=True))
+        settled = row.ambiguous - unsure
+        row.ambiguous = unsure
+        if settled:
+            table.reader_notes.append(f"line {row.source.line}: the columns of "
+                                      f"{', '.join(sorted(settled))} settled by {source}")
 
 
 def _is_row_label(words: str) -> bool:
