@@ -23,10 +23,19 @@ class DocumentKind(StrEnum):
     UNIT_BUDGET = "单位预算"
     DEPARTMENT_FINAL = "部门决算"
     UNIT_FINAL = "单位决算"
+    #: A 三公经费 publication of its own: the 三公 table, its 情况说明, or both.
+    THREE_PUBLIC_BUDGET = "三公经费预算"
+    THREE_PUBLIC_FINAL = "三公经费决算"
 
     @property
     def is_final(self) -> bool:
-        return self in (DocumentKind.DEPARTMENT_FINAL, DocumentKind.UNIT_FINAL)
+        return self in (DocumentKind.DEPARTMENT_FINAL, DocumentKind.UNIT_FINAL,
+                        DocumentKind.THREE_PUBLIC_FINAL)
+
+    @property
+    def is_three_public(self) -> bool:
+        """A publication of the 三公 figures only: no other standard table is expected."""
+        return self in (DocumentKind.THREE_PUBLIC_BUDGET, DocumentKind.THREE_PUBLIC_FINAL)
 
 
 class Phase(StrEnum):

@@ -87,6 +87,8 @@ KIND_CLASSES = {
     DocumentKind.UNIT_BUDGET: BG.UnitBudget,
     DocumentKind.DEPARTMENT_FINAL: BG.DepartmentFinalAccount,
     DocumentKind.UNIT_FINAL: BG.UnitFinalAccount,
+    DocumentKind.THREE_PUBLIC_BUDGET: BG.DepartmentBudget,
+    DocumentKind.THREE_PUBLIC_FINAL: BG.DepartmentFinalAccount,
 }
 CNY = CURRENCY.CNY
 

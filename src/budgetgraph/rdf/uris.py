@@ -39,6 +39,8 @@ KIND_SLUGS: dict[DocumentKind, str] = {
     DocumentKind.UNIT_BUDGET: "unit-budget",
     DocumentKind.DEPARTMENT_FINAL: "final",
     DocumentKind.UNIT_FINAL: "unit-final",
+    DocumentKind.THREE_PUBLIC_BUDGET: "three-public-budget",
+    DocumentKind.THREE_PUBLIC_FINAL: "three-public-final",
 }
 
 TABLE_SLUGS: dict[TableKind, str] = {

@@ -62,10 +62,10 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         if PAGE_MARKER_RE.match(line.text):
             ledger.line_structural(line, "page marker")
     lines = _titles_first(lines)
-    kind, year, cover_end = _cover(lines, file)
+    kind, year, cover_end, titled = _cover(lines, file)
     department, unit = _owner(lines[: cover_end + 12])
-    if department is None:
-        department = _department_from_cover(lines[:cover_end + 1])
+    if department is None and titled and titled not in REGIONS:
+        department = titled
     if department is None:
         raise ReadError("cannot find the department's name on the cover", file=file,
                         line=lines[cover_end].number, page=lines[cover_end].page)
@@ -139,31 +139,76 @@ def _has_figure(line: Line) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int]:
-    """Kind and year from the cover: the first lines that say 20xx年…部门预算.
+def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | None]:
+    """Kind, year, the cover's last line and the department it names, from the title.
 
-    The cover's lines are read joined: a cover title wraps wherever the
-    designer broke it (F03: ``中共上海市普陀区委`` / ``社会工作部2024年度`` /
-    ``部门决算``), and a line-by-line search would find the title only in the
-    table of contents, taking the contents for the cover.
+    Titles come in any word order (``2024年度 华容县人力资源和社会保障局部门决算``,
+    ``上海市普陀区财政局 / 年度部门决算 / 2024``, ``卓尼县乡村振兴局 / 2024年度部门
+    决算情况说明``) and wrap wherever the designer broke them, so the cover's
+    first lines are read one, two and three at a time, joined, until one names a
+    kind and a year. The search stops at the table of contents: a title found
+    only there would take the contents for the cover.
     """
-    joined = ""
-    seen = 0
-    first_page = next((line.page for line in lines if line.text.strip()), None)
-    for index, line in enumerate(lines):
-        if not line.text.strip():
-            continue
-        if first_page is not None and line.page != first_page:
-            break
-        seen += 1
-        joined += squash(line.text)
-        match = _COVER_RE.search(joined)
-        if match:
-            return DocumentKind(match.group(2)), int(match.group(1)), index
-        if seen > 15:
-            break
-    raise ReadError("not a budget disclosure: the cover names no year and no 部门预算, "
-                    "单位预算 or 部门决算 in its first lines", file=file)
+    printed = [i for i, line in enumerate(lines) if line.text.strip()]
+    first_page = lines[printed[0]].page if printed else None
+    window = [i for i in printed[:25] if first_page is None or lines[i].page == first_page]
+    contents = next((n for n, i in enumerate(window) if _is_contents_heading(lines, i)), None)
+    window = window[:contents] if contents else window
+    for end in range(len(window)):
+        for size in (1, 2, 3):
+            chunk = window[max(0, end - size + 1): end + 1]
+            found = _title("".join(squash(lines[i].text) for i in chunk))
+            if found is None:
+                continue
+            kind, year, department = found
+            first = window.index(chunk[0])
+            for before in reversed(window[max(0, first - 3): first]):
+                above = squash(lines[before].text)
+                if not _NAME_PIECE.fullmatch(above) or _KIND_RE.search(above):
+                    break
+                # a name wrapped onto the lines above (中共上海市普陀区委 / 社会工作部2024年度)
+                department = above + (department or "")
+            return kind, year, window[end], department
+    raise ReadError("not a budget disclosure: its first page names no year and no 部门预算, "
+                    "单位预算, 部门决算, 单位决算 or 三公经费 publication", file=file)
+
+
+_KIND_RE = re.compile(
+    r"(部门|单位)?(?:预算|决算)?(?:公开)?(?:“|\")?三公(?:”|\")?经费(?:和机关运行经费)?"
+    r"[^。，]{0,12}?(预算|决算)?"
+    r"|(部门|单位)(预算|决算)|(预算|决算)(?:公开|说明|情况说明)")
+#: A line that can only be a piece of a name: Chinese characters and brackets.
+_NAME_PIECE = re.compile(r"[\u4e00-\u9fff()（）]{2,30}")
+_TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*年?\s*度?")
+#: Words of a title that are not the department's name.
+_TITLE_NOISE = re.compile(r"(?:区级|市级|县级|省级|财政拨款|年度|年|公开|情况说明|说明|编制说明"
+                          r"|统计表|情况表|预算表|决算表|目录|文件|[:：]|“|”|\"|名称)")
+
+
+def _title(text: str) -> tuple[DocumentKind, int, str | None] | None:
+    """Kind, year and department of a title, whatever the order of its words."""
+    kind_match = _KIND_RE.search(text)
+    if kind_match is None:
+        return None
+    years = list(_TITLE_YEAR_RE.finditer(text))
+    if not years:
+        return None
+    year = min(years, key=lambda m: abs(m.start() - kind_match.start()))
+    whole = kind_match.group()
+    if "三公" in whole:
+        final = "决算" in whole or "决算" in text[kind_match.end(): kind_match.end() + 6]
+        kind = DocumentKind.THREE_PUBLIC_FINAL if final else DocumentKind.THREE_PUBLIC_BUDGET
+    else:
+        level = kind_match.group(3) or "部门"
+        phase = kind_match.group(4) or kind_match.group(5)
+        kind = DocumentKind(f"{level}{phase}")
+    rest = text[: kind_match.start()] + "\x00" + text[kind_match.end():]
+    rest = rest.replace(year.group(), "\x00", 1)
+    names = [n for n in (_TITLE_NOISE.sub("", part) for part in rest.split("\x00"))
+             if len(n) >= 2]
+    names = [n[: -1] if n.endswith(("(", "（")) else n for n in names]
+    department = names[0] if names else None
+    return kind, int(year.group(1)), department
 
 
 def _owner(lines: list[Line]) -> tuple[str | None, str | None]:
@@ -177,17 +222,6 @@ def _owner(lines: list[Line]) -> tuple[str | None, str | None]:
             unit = unit or name
         department = department or name
     return department, unit
-
-
-def _department_from_cover(lines: list[Line]) -> str | None:
-    """The department's name: what the cover prints before the year (lines joined).
-
-    A bare region (``上海市普陀区``) is not a department: the owner line names it.
-    """
-    text = "".join(squash(line.text) for line in lines)
-    match = _COVER_RE.search(text)
-    prefix = text[: match.start()].strip() if match else ""
-    return prefix if prefix and prefix not in REGIONS else None
 
 
 def _region(department: str, cover: list[Line]) -> tuple[str | None, str | None]:
