@@ -35,7 +35,7 @@ BREAK_COST = 100
 #: Placements kept to judge ambiguity, and the search's budget of steps: beyond
 #: it the best placement found so far is kept and the caller is told.
 MAX_SOLUTIONS = 32
-MAX_STEPS = 200_000
+MAX_STEPS = 50_000
 #: The cost ceilings of the successive searches: exact first, then roundings,
 #: then one break, two …
 _CEILINGS = (0, 4, 16, 100, 116, 200, 300, 500, 1000, 10**12)
@@ -90,16 +90,19 @@ class Placement:
 
 
 def place(drafts: list[Draft], rules: list[Rule], groups: list[Group], *,
-          unit: Decimal) -> Placement:
+          unit: Decimal, limit: int | None = None, steps: int = MAX_STEPS) -> Placement:
     """The placement of every draft's figures that breaks the fewest identities.
 
     ``unit`` is the last printed decimal (0.01 for figures printed with two
     decimals): a difference within the rounding of the figures summed is a
-    rounding, not a break.
+    rounding, not a break. ``limit`` is the highest cost worth finding (the
+    caller has a placement as good elsewhere): above it the search gives up,
+    and the placement returned costs more than ``limit``. ``steps`` bounds the
+    search's work (a misread table can have very many placements, none good).
     """
     candidates = [_candidates(d, rules, unit) for d in drafts]
-    search = _Search(drafts, candidates, groups, unit)
-    search.run()
+    search = _Search(drafts, candidates, groups, unit, steps)
+    search.run(limit)
     best = search.solutions[0] if search.solutions else [c[0][1] for c in candidates]
     ambiguous: list[set[str]] = []
     for index in range(len(drafts)):
@@ -109,8 +112,8 @@ def place(drafts: list[Draft], rules: list[Rule], groups: list[Group], *,
             other = _cells(drafts[index], solution[index])
             differing |= {k for k in chosen.keys() | other.keys() if chosen.get(k) != other.get(k)}
         ambiguous.append(differing)
-    cost = search.best_cost if search.solutions else -1
-    placement = Placement(best, ambiguous, cost, cut_short=search.steps >= MAX_STEPS)
+    cost = search.best_cost if search.solutions else _CEILINGS[-1]
+    placement = Placement(best, ambiguous, cost, cut_short=search.steps >= steps)
     placement.broken = _broken(drafts, best, rules, groups, unit)
     return placement
 
@@ -170,7 +173,8 @@ class _Search:
     """
 
     def __init__(self, drafts: list[Draft], candidates: list[list[tuple[int, list[str]]]],
-                 groups: list[Group], unit: Decimal) -> None:
+                 groups: list[Group], unit: Decimal, steps: int) -> None:
+        self.max_steps = steps
         self.drafts = drafts
         self.candidates = candidates
         self.groups = groups
@@ -195,18 +199,32 @@ class _Search:
         self.steps = 0
         self.chosen: list[list[str] | None] = [None] * len(drafts)
 
-    def run(self) -> None:
+    def run(self, limit: int | None) -> None:
         """Search with a rising ceiling on the cost: a placement that keeps every
-        identity is found without trying the many that break some."""
-        for ceiling in _CEILINGS:
+        identity is found without trying the many that break some.
+
+        Each row's cheapest placement taken alone is the fallback: the search
+        only looks for placements cheaper than that, and keeps it where it
+        finds none (or runs out of steps).
+        """
+        greedy = [c[0][1] for c in self.candidates]
+        self.chosen = list(greedy)
+        greedy_cost = sum(c[0][0] for c in self.candidates) + sum(
+            self._group_cost(group) for group in self.groups)
+        self.chosen = [None] * len(self.drafts)
+        for ceiling in sorted({c for c in _CEILINGS if c < greedy_cost} | {greedy_cost}):
+            if limit is not None and ceiling > limit:
+                break
             self.best_cost, self.solutions = ceiling, []
             self._step(0, 0)
-            if self.solutions or self.steps >= MAX_STEPS:
-                return
+            if self.solutions or self.steps >= self.max_steps:
+                break
+        if not self.solutions and (limit is None or greedy_cost <= limit):
+            self.best_cost, self.solutions = greedy_cost, [greedy]
 
     def _step(self, depth: int, cost: int) -> None:
         self.steps += 1
-        if self.steps >= MAX_STEPS:
+        if self.steps >= self.max_steps:
             return
         if depth == len(self.order):
             if cost < self.best_cost or not self.solutions:

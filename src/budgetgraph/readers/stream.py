@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from budgetgraph.readers.lines import AMOUNT_RE, Line
+from budgetgraph.readers.lines import AMOUNT_RE, Cell, Line
 from budgetgraph.readers.vocabulary import squash, strip_numbering
 
 #: A classification code where a code stands: 类 (3 digits) of the functional
@@ -286,12 +286,15 @@ def rows_by_code(stream: list[Token], *, width: int) -> list[RowText]:
     _settle(rows, pending)
     if early and rows:
         rows[-1].figures.extend(early)  # the caller reports figures beyond the columns
-    for row in rows:
-        if row.before and row.own_name:
-            # the next row names itself: the fragment continues the row above
-            above = rows[rows.index(row) - 1] if rows.index(row) > 0 else None
-            if above is not None:
-                above.after.extend(row.before)
+    # Where most rows print their name on the line above their code (a tall row
+    # read line by line), a name piece above a code is that row's; otherwise it
+    # continues the name of the row above (a name wrapped below its code line).
+    above_code = sum(1 for row in rows if row.before and not row.own_name)
+    after_code = sum(1 for row in rows if row.own_name and not row.before)
+    if above_code <= after_code:
+        for index, row in enumerate(rows):
+            if row.before and row.own_name and index > 0:
+                rows[index - 1].after.extend(row.before)
                 row.before = []
     return rows
 
@@ -300,6 +303,36 @@ def _settle(rows: list[RowText], pending: list[Token]) -> None:
     """Words left after the last row's figures continue its name."""
     if pending and rows:
         rows[-1].after.extend(pending)
+
+
+def paired(lines: list[Line]) -> list[Line]:
+    """Lines of names followed by a line of their figures, read name by figure.
+
+    A two-sided table whose rows are tall is extracted as a line of its names
+    (收入 side, 支出 side) and, below, a line of their figures: ``本年收入合计
+    本年支出合计`` / ``2,946.25 2,940.05``. Where a line of *k* names is
+    followed by a line that opens with *k* figures, each name gets its figure.
+    """
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        names = line.text.split()
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if after is not None and len(names) >= 2 and not any(AMOUNT_RE.match(n) for n in names):
+            parts = [t for p in after.text.split() for t in _split_part(p, after)]
+            figures = [t.text for t in parts[: len(names)] if t.kind == "number"
+                       and AMOUNT_RE.match(t.text)]
+            if len(figures) == len(names):
+                rest = [t.text for t in parts[len(names):]]
+                text = " ".join([w for pair in zip(names, figures, strict=True) for w in pair]
+                                + rest)
+                out.append(Line(line.number, text, [Cell(text)], line.page))
+                index += 2
+                continue
+        out.append(line)
+        index += 1
+    return out
 
 
 def rows_by_name(stream: list[Token], *, is_label: Callable[[str], bool],

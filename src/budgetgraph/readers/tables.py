@@ -32,8 +32,8 @@ from budgetgraph.readers.lines import (
     is_amount,
     parse_amount,
 )
-from budgetgraph.readers.placement import Draft, Group, place, row_rules
-from budgetgraph.readers.stream import RowText, rows_by_code, rows_by_name, tokens
+from budgetgraph.readers.placement import MAX_STEPS, Draft, Group, place, row_rules
+from budgetgraph.readers.stream import RowText, paired, rows_by_code, rows_by_name, tokens
 from budgetgraph.readers.vocabulary import (
     HeaderTerm,
     functional_class_code,
@@ -616,7 +616,8 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
     if kind is TableKind.THREE_PUBLIC:
         orders = _three_public_orders(header, title, ctx)
         return _Layout(orders[0], None, orders=orders)
-    terms = header_terms(_header_words(header))
+    floating: set[str] = set()
+    terms = header_terms(_header_words(header), floating=floating)
     entries: list[tuple[str, HeaderTerm, HeaderTerm | None]] = []
     group: HeaderTerm | None = None
     for text, term in terms:
@@ -639,8 +640,11 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
         if kind in TWO_SIDED or all(c.key != column.key for c in columns):
             columns.append(column)
     if kind in TWO_SIDED and columns:
-        # the income side has one column; on the expenditure side a phase word
-        # (预算数) over several columns is their heading, not a column
+        # the income side has one column, its phase word (预算数) where printed;
+        # on the expenditure side a phase word over several columns is their
+        # heading, not a column
+        at = next((i for i, c in enumerate(columns) if c.key in _PHASE_LEAVES), 0)
+        columns.insert(0, columns.pop(at))
         first, rest = columns[0], columns[1:] or [columns[0]]
         if len(rest) > 1:
             rest = [c for c in rest if c.key not in _PHASE_LEAVES] or rest
@@ -653,7 +657,9 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
     if kind not in TWO_SIDED:
         total_first = sorted(columns, key=lambda c: c.key != "合计")
     orders = [columns] + ([total_first] if total_first != columns else [])
-    return _Layout(columns, None, orders=orders)
+    for word in sorted(floating) if kind not in TWO_SIDED else ():
+        orders = [moved for order in orders for moved in _floated(order, word)] or orders
+    return _Layout(columns, None, orders=orders[:_MAX_ORDERS])
 
 
 #: The three budgets, in the order the law and every template list them, and
@@ -675,6 +681,28 @@ def _fund_columns(header: list[Line], spending: list[Column], ctx: TableContext)
     funds = [Column(key, key, total[0].phase, total[0].year, "支出")
              for key, word in _FUNDS if word in text]
     return total[:1] + funds
+
+
+#: Column orders tried at most for one table (a header with several floating
+#: cells would otherwise give very many).
+_MAX_ORDERS = 12
+
+
+def _floated(order: list[Column], word: str) -> list[Column] | list[list[Column]]:
+    """The orders a column whose place the header does not tell can take.
+
+    A header cell wrapped onto the lines around the others (``事业单位`` /
+    … / ``经营收入``) tells what the column is, not where it stands: it may
+    stand anywhere after 合计 and before an 其他… column, latest first (the
+    figures' identities choose; where they cannot, the latest place wins).
+    """
+    column = next((c for c in order if c.label == word), None)
+    if column is None:
+        return [order]
+    rest = [c for c in order if c is not column]
+    first = next((i + 1 for i, c in enumerate(rest) if c.key == "合计"), 0)
+    last = next((i for i, c in enumerate(rest) if c.key.startswith("其他")), len(rest))
+    return [[*rest[:at], column, *rest[at:]] for at in range(last, first - 1, -1)]
 
 
 def _with_side(column: Column, side: str) -> Column:
@@ -1049,7 +1077,10 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
     ``orders`` are the possible orders of the columns (the header's reading order
     first); the one whose placement breaks the fewest identities is kept.
     """
-    stream = tokens(_laid_out_lines(data), plain_figures=_plain_figures(data))
+    lines = _laid_out_lines(data)
+    if table.kind in TWO_SIDED:
+        lines = paired(lines)
+    stream = tokens(lines, plain_figures=_plain_figures(data))
     coded = table.kind not in TWO_SIDED and any(t.kind == "code" for t in stream)
     width = max((len([c for c in o if c.side is None]) for o in orders), default=0)
     if coded:
@@ -1082,7 +1113,11 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         _account(text_row, ctx.ledger)
     best: _Placed | None = None
     for columns in orders:
-        placed = _place_rows(rows, figures, columns)
+        if best is not None and best.cost == 0:
+            break
+        placed = _place_rows(rows, figures, columns,
+                             limit=None if best is None else best.cost - 1,
+                             steps=max(2_000, MAX_STEPS // len(orders)))
         if best is None or placed.cost < best.cost:
             best = placed
     if best is None:
@@ -1161,7 +1196,8 @@ def _account(text_row: RowText, ledger: Ledger) -> None:
 
 
 def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Column],
-                expected: dict[int, dict[str, Decimal]] | None = None) -> _Placed:
+                expected: dict[int, dict[str, Decimal]] | None = None, *,
+                limit: int | None = None, steps: int = MAX_STEPS) -> _Placed:
     """Place every row's figures in ``columns``, side by side for two-sided tables.
 
     ``expected`` holds, by row, what other tables or the narrative say its cells are.
@@ -1177,7 +1213,7 @@ def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Col
         keys = [c.key for c in columns if c.side == side]
         drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {})) for i in indexes]
         placement = place(drafts, row_rules(keys), _groups([rows[i] for i in indexes]),
-                          unit=_printed_unit(drafts))
+                          unit=_printed_unit(drafts), limit=limit, steps=steps)
         for n, i in enumerate(indexes):
             places[i] = placement.places[n]
             ambiguous[i] = placement.ambiguous[n]

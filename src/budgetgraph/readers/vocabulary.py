@@ -8,6 +8,7 @@ column keys resolved here. Adding a region's wording means adding an alias here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -206,7 +207,8 @@ def scan_header(text: str) -> list[tuple[str, HeaderTerm]]:
     return found
 
 
-def header_terms(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
+def header_terms(lines: list[list[str]], *,
+                 floating: set[str] | None = None) -> list[tuple[str, HeaderTerm]]:
     """Header terms in reading order in the words of header lines whose cells are lost.
 
     Words are joined where together they make one term (a header broken inside a
@@ -221,7 +223,7 @@ def header_terms(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
     the header's words run on: the whole header read as one string finds more
     terms, and is taken instead.
     """
-    lines = _unstack(lines)
+    lines = _unstack(lines, floating if floating is not None else set())
     by_line = _terms_by_line(lines)
     text = "".join(squash(part) for parts in lines for part in parts)
     run_on = scan_header(text)
@@ -234,30 +236,38 @@ def header_terms(lines: list[list[str]]) -> list[tuple[str, HeaderTerm]]:
     return by_line
 
 
-def _unstack(lines: list[list[str]]) -> list[list[str]]:
+def _unstack(lines: list[list[str]], floating: set[str]) -> list[list[str]]:
     """Header cells wrapped in place, read line by line: their pieces stand stacked.
 
     ``一般公共 政府性基 国有资本`` / ``… 合计 预算财政 金预算财 经营预算`` /
-    ``拨款 政拨款 财政拨款``: the last *k* words of 2–4 consecutive lines,
-    read down each column, are *k* header terms. They are joined and put in the
-    widest of those lines, where its pieces stood; the other lines lose theirs.
+    ``拨款 政拨款 财政拨款``: the last *k* words of two or three lines (a line
+    of other cells may stand between them), read down each column, are *k*
+    header terms where none of the top pieces is a term alone. They are joined
+    and put in the widest of those lines, where its pieces stood; the other
+    lines lose theirs. A lone stack (one term) whose pieces stand around other
+    lines says nothing of where it stands among the other cells: it goes into
+    ``floating``.
     """
     lines = [list(parts) for parts in lines]
-    for size in (3, 2, 4):
-        for start in range(len(lines) - size + 1):
-            window = lines[start: start + size]
-            width = min(len(parts) for parts in window)
-            for k in range(width, 1, -1):
-                joined = ["".join(parts[len(parts) - k + j] for parts in window) for j in range(k)]
-                terms = [header_term(word) for word in joined]
-                if all(t is not None and t.kind == "value" for t in terms) and not any(
-                        header_term(parts[-k]) is not None for parts in window):
-                    widest = max(range(size), key=lambda i: len(window[i]))
-                    for i, parts in enumerate(window):
-                        del parts[len(parts) - k:]
-                        if i == widest:
-                            parts.extend(joined)
-                    break
+    windows = [w for size in (3, 2) for w in itertools.combinations(range(len(lines)), size)
+               if w[-1] - w[0] <= 4]
+    for window in windows:
+        rows = [lines[i] for i in window]
+        width = min(len(parts) for parts in rows)
+        for k in range(width, 0, -1):
+            pieces = [parts[len(parts) - k:] for parts in rows]
+            joined = ["".join(column) for column in zip(*pieces, strict=True)]
+            terms = [header_term(word) for word in joined]
+            if all(t is not None and t.kind == "value" for t in terms) \
+                    and not any(header_term(word) is not None for word in pieces[0]):
+                widest = max(range(len(rows)), key=lambda i: len(rows[i]))
+                for i, parts in enumerate(rows):
+                    del parts[len(parts) - k:]
+                    if i == widest:
+                        parts.extend(joined)
+                if k == 1 and window[-1] - window[0] >= len(window):
+                    floating.update(joined)  # stacked around other lines: place unknown
+                break
     return [parts for parts in lines if parts]
 
 
