@@ -26,8 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 QINGHAI = ROOT / "data" / "huzhu-social-insurance-bureau-2024-budget.txt"
-PDF_30_PAGES = Path("/work/shared/corpus/fetched/pdf/"
-                    "F02_shanghai-putuo-guihuaziyuan-2024-final.pdf")
+PDF_30_PAGES = (ROOT / "tests" / "corpus" / "fetched" / "pdf"
+                / "F02_shanghai-putuo-guihuaziyuan-2024-final.pdf")
 OXIGRAPH_VENV = Path("/tmp/venv-oxigraph")
 #: The national corpus: counties, departments per county, documents per department-year.
 NATIONAL = {"counties": 2_800, "departments": 40, "documents_per_year": 2}

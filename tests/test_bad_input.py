@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.corpus import QINGHAI
+from tests.documents import QINGHAI
 
 from budgetgraph.cli import main
 

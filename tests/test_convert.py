@@ -6,11 +6,11 @@ import dataclasses
 import json
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from tests.documents import QINGHAI
 
 from budgetgraph.model import (
     AmountUnit,
@@ -36,7 +36,6 @@ from budgetgraph.rdf.uris import Minter, name_hash
 
 FILE = "sample-2024-budget.txt"
 BASE = "http://example.org/bg/"
-QINGHAI = Path("/work/shared/corpus/huzhu-social-insurance-bureau-2024-budget.txt")
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
 
@@ -425,7 +424,6 @@ def test_bad_input_does_not_crash() -> None:
     assert len(merged(convert([odd], reference=False))) > 100
 
 
-@pytest.mark.skipif(not QINGHAI.exists(), reason="corpus not available")
 def test_qinghai_document_class_208_total() -> None:
     from budgetgraph.readers import read
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 from rdflib import Graph
-from tests.corpus import F08_TEXT, PDF_DIR, QINGHAI, qinghai_changed
+from tests.documents import F08_TEXT, PDF_DIR, QINGHAI, qinghai_changed
 from tests.test_mutations import CASES
 
 from budgetgraph.rdf.convert import convert

@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-from tests.corpus import QINGHAI, write_qinghai_changed
+from tests.documents import QINGHAI, write_qinghai_changed
 
 from budgetgraph.cli import main
 from budgetgraph.store import open_read_only

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 from rdflib import Graph
-from tests.corpus import QINGHAI, write_qinghai_changed
+from tests.documents import QINGHAI, write_qinghai_changed
 
 from budgetgraph.rdf.convert import convert
 from budgetgraph.rdf.namespaces import BG

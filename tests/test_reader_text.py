@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tests.corpus import F08_TEXT, QINGHAI, QINGHAI_SHARED
+from tests.documents import F08_TEXT, QINGHAI, QINGHAI_CORPUS
 
 from budgetgraph.model import AmountUnit, Disclosure, DocumentKind, Phase, TableKind
 from budgetgraph.readers import read
@@ -23,8 +23,8 @@ def f08() -> Disclosure:
     return read(F08_TEXT)
 
 
-def test_data_copy_is_the_shared_document() -> None:
-    assert QINGHAI.read_bytes() == QINGHAI_SHARED.read_bytes()
+def test_data_copy_is_the_corpus_document() -> None:
+    assert QINGHAI.read_bytes() == QINGHAI_CORPUS.read_bytes()
 
 
 def test_qinghai_document(qinghai: Disclosure) -> None:

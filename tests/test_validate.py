@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
-from tests.corpus import QINGHAI, write_qinghai_changed
+from tests.documents import QINGHAI, write_qinghai_changed
 
 from budgetgraph.model import (
     AmountUnit,

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import rdflib
-from tests.corpus import QINGHAI, pdf
+from tests.documents import QINGHAI, pdf
 from tests.test_web import BASE, fetch, serving
 
 from budgetgraph import store

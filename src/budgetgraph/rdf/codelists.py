@@ -2,7 +2,7 @@
 
 Classifications (functional, economic) are versioned by year: a code belongs to
 one year's list, ``{base}id/code/func/2024/208``. The lists we hold are samples
-of the national lists (see ``/work/shared/codelists/README.md``) observed in
+of the national lists (see ``tests/corpus/codelists/README.md``) observed in
 2023–2026 documents, plus the 28 类 of 2024; a document's well-formed code that is
 not here still gets a concept, in the document's own graph, typed
 ``bg:UnlistedCode`` (see :mod:`.convert`).
