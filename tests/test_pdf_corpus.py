@@ -1,6 +1,6 @@
 """The 14 corpus PDFs read end to end: coverage, pinned figures, PDF = text export.
 
-Each PDF is read once per module (``docs`` fixture). The pinned figures were
+Each PDF is read once per session (``docs``, from ``read_document``). The pinned figures were
 read off the rendered PDF pages by hand, one table of every kind in every
 layout family: 部门决算 (F01), 部门预算 (F04), 单位预算 (F05), 市级单位预算 (F12),
 plus the 决算 and F12 layout defects fixed in the readers (F02's fragmented 三公
@@ -9,8 +9,9 @@ header, the 合计 label printed after its amounts, the 决算 fund tables' colu
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from tests.documents import F08_TEXT, PDF_DIR
@@ -32,14 +33,9 @@ COVERAGE_FLOOR = {
 
 
 @pytest.fixture(scope="module")
-def docs() -> dict[str, Disclosure]:
-    """Every corpus PDF, read once; read times are printed (not asserted)."""
-    read_docs: dict[str, Disclosure] = {}
-    for name, path in PDFS.items():
-        start = time.perf_counter()
-        read_docs[name] = read(path)
-        print(f"{name}: read in {time.perf_counter() - start:.2f} s")
-    return read_docs
+def docs(read_document: Callable[[Path], Disclosure]) -> dict[str, Disclosure]:
+    """Every corpus PDF, read once per session (read times: bench/pdf_read.py)."""
+    return {name: read_document(path) for name, path in PDFS.items()}
 
 
 def row(doc: Disclosure, kind: TableKind, *, code: str | None = None, name: str | None = None,

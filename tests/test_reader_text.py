@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from tests.documents import F08_TEXT, QINGHAI, QINGHAI_CORPUS
@@ -14,13 +16,8 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def qinghai() -> Disclosure:
-    return read(QINGHAI)
-
-
-@pytest.fixture(scope="module")
-def f08() -> Disclosure:
-    return read(F08_TEXT)
+def f08(read_document: Callable[[Path], Disclosure]) -> Disclosure:
+    return read_document(F08_TEXT)
 
 
 def test_data_copy_is_the_corpus_document() -> None:
