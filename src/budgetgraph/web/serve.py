@@ -52,7 +52,7 @@ def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.
         settings = {**settings, "store_dir": os.fspath(store_dir)}
     if base is not None:
         settings["base_iri"] = base
-    values = resolve(settings)  # fail fast on bad settings, before gunicorn forks
+    values = resolve(settings)  # fail fast on bad settings and fix paths, before gunicorn forks
     if values["endpoint"]:
         remote_endpoint(values)  # the password variable must be set
     else:
@@ -67,4 +67,4 @@ def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.
         "accesslog": "-",
         "control_socket_disable": True,  # gunicorn 27 would otherwise write under $HOME
     }
-    _Server(options, settings).run()
+    _Server(options, values).run()
