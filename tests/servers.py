@@ -27,13 +27,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(args: list[str], port: int, *, within: float = 30) -> subprocess.Popen[bytes]:
-    """Start ``args`` (a server on ``port``) and return once its /sparql answers.
+def start(args: list[str], port: int, *, within: float = 30,
+          cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start ``args`` (a server on ``port``, in ``cwd``) and return once its /sparql answers.
 
     A server that exits or stays silent past ``within`` seconds raises with its
     stderr, so a test failure shows why the server did not come up.
     """
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     deadline = time.monotonic() + within
     while True:
         try:

@@ -114,6 +114,23 @@ _FORMATS = {"turtle": "TURTLE", "nt": "NTRIPLES", "nquads": "NQUADS", "trig": "T
             "jsonld": "JSONLD"}
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked
+    (importlib.metadata would add to every command's start-up)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS,
+                 help: str = "print the installed version and exit") -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from importlib.metadata import version
+
+        print(f"budgetgraph {version('budgetgraph')}")
+        parser.exit()
+
+
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
     """--endpoint and its companions, the same for load and serve."""
     command.add_argument("--endpoint", metavar="URL", help=endpoint_help)
@@ -130,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="budgetgraph",
         description="Publish Chinese budget disclosures (部门预算/单位预算/部门决算) "
                     "as linked data.")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files = {"nargs": "+", "type": Path, "metavar": "FILE"}
     region = {"action": "append", "default": [], "metavar": "NAME=CODE",
