@@ -109,6 +109,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _http_url(text: str) -> str:
+    """An endpoint URL: http or https with a host, checked before anything connects."""
+    scheme, sep, rest = text.partition("://")
+    if scheme not in ("http", "https") or not sep or not rest.split("/", 1)[0]:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text
+
+
+def _base_iri(text: str) -> str:
+    """A base IRI: an http(s) URL ending in '/', as every minted IRI starts with it."""
+    if not text.endswith("/"):
+        raise argparse.ArgumentTypeError(f"a base IRI must end with '/': {text!r}")
+    return _http_url(text)
+
+
+def _port(text: str) -> int:
+    port = _positive(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port (1-65535): {text!r}")
+    return port
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 #: --format names → RdfFormat member names (rdflib is imported only by convert)
 _FORMATS = {"turtle": "TURTLE", "nt": "NTRIPLES", "nquads": "NQUADS", "trig": "TRIG",
             "jsonld": "JSONLD"}
@@ -133,7 +161,7 @@ class _Version(argparse.Action):
 
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
     """--endpoint and its companions, the same for load and serve."""
-    command.add_argument("--endpoint", metavar="URL", help=endpoint_help)
+    command.add_argument("--endpoint", type=_http_url, metavar="URL", help=endpoint_help)
     command.add_argument("--engine", default="generic",
                          choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
                          help="which engine --endpoint is (default generic)")
@@ -161,7 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--region", **region)
     parse.set_defaults(run=_cmd_parse)
 
-    base = {"default": DEFAULT_BASE, "metavar": "IRI",
+    base = {"default": DEFAULT_BASE, "type": _base_iri, "metavar": "IRI",
             "help": f"base IRI of every minted IRI (default {DEFAULT_BASE})"}
 
     convert = commands.add_parser("convert", help="documents → RDF")
@@ -205,14 +233,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="an endpoint that queries may call with SERVICE (repeatable; "
                             "none by default)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--base", **base)
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    serve.add_argument("--workers", type=_positive, default=2,
+                       help="gunicorn workers (default 2)")
     serve.set_defaults(run=_cmd_serve)
 
     compare = commands.add_parser(
         "compare", help="one classification code across counties' endpoints")
-    compare.add_argument("--endpoint", action="append", required=True, metavar="URL",
+    compare.add_argument("--endpoint", action="append", required=True, type=_http_url,
+                         metavar="URL",
                          help="a SPARQL endpoint (repeat for each county)")
     compare.add_argument("--code", default="208", help="functional code (default 208)")
     compare.add_argument("--year", type=int, default=2024, help="fiscal year (default 2024)")
