@@ -57,6 +57,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_load(args: argparse.Namespace) -> int:
     from budgetgraph import remote
     from budgetgraph.pipeline import load
+    from budgetgraph.report import format_refused
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -70,11 +71,15 @@ def _cmd_load(args: argparse.Namespace) -> int:
                                    password=password)
     _register_regions(args.region)
     result = load(args.files, args.store, base=args.base, force=args.force,
-                  endpoint=endpoint, say=say)
-    total = sum(quads for _, _, quads in result.documents)
-    say(f"{args.store or args.endpoint}: {len(result.documents)} document(s), {total} quads, "
-        f"{result.reference_quads} quads of ontology and code lists")
-    return 0
+                  all_or_nothing=args.all_or_nothing, endpoint=endpoint, say=say)
+    if result.refused:
+        say(format_refused(result.refused, total=len(args.files)))
+    held = result.holdings
+    assert held is not None  # load() always counts
+    say(f"{args.store or args.endpoint}: {held.documents} document(s), "
+        f"{held.document_quads} quads, {held.reference_quads} quads of ontology and code lists "
+        f"(this load: {len(result.documents)} loaded, {len(result.refused)} refused)")
+    return result.exit_code
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -220,6 +225,10 @@ def _parser() -> argparse.ArgumentParser:
                             "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
     load.add_argument("--force", action="store_true",
                       help="load documents even when they have violations")
+    load.add_argument("--all-or-nothing", action="store_true",
+                      help="load nothing if any document is refused (by default the others "
+                           "are loaded, the refused listed, and the exit status is 1, or 2 if "
+                           "one could not be read)")
     load.add_argument("--base", **base)
     load.add_argument("--region", **region)
     load.set_defaults(run=_cmd_load)
