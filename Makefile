@@ -31,5 +31,9 @@ lint: $(BIN)/budgetgraph
 clean:
 	rm -rf $(VENV) var
 
+# docs/cli.md from the parser; the settings table that ends docs/server.md from web/settings.py
 docs: $(BIN)/budgetgraph
 	COLUMNS=100 $(BIN)/python -c "from budgetgraph.cli import reference; print(reference(), end='')" > docs/cli.md
+	$(BIN)/python -c "import pathlib; from budgetgraph.web.settings import help_table; \
+	p = pathlib.Path('docs/server.md'); t = p.read_text(encoding='utf-8'); \
+	p.write_text(t[:t.index('| setting | default | meaning |')] + help_table() + '\n', encoding='utf-8')"

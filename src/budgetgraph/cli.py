@@ -67,7 +67,8 @@ def _cmd_load(args: argparse.Namespace) -> int:
     endpoint = None
     if args.endpoint is not None:
         password = os.environ.get(args.password_env) if args.password_env else None
-        endpoint = remote.endpoint(args.endpoint, engine=args.engine, user=args.user,
+        endpoint = remote.endpoint(args.endpoint, engine=args.engine or "generic",
+                                   user=args.user,
                                    password=password)
     _register_regions(args.region)
     result = load(args.files, args.store, base=args.base, force=args.force,
@@ -100,16 +101,32 @@ def _register_regions(pairs: Sequence[str]) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """Settings from ``--setting NAME VALUE`` (any of web/settings.py's, checked and coerced
+    there) and from the options that name a setting; one setting given both ways is an
+    error rather than a silent precedence."""
     from budgetgraph.web.serve import serve
 
-    if (args.store is None) == (args.endpoint is None):
+    settings: dict[str, object] = {}
+    for name, value in args.setting:
+        if name in settings:
+            raise BudgetgraphError(f"--setting {name} given twice")
+        settings[name] = value
+    options = {"store_dir": ("--store", args.store), "endpoint": ("--endpoint", args.endpoint),
+               "endpoint_engine": ("--engine", args.engine),
+               "endpoint_user": ("--user", args.user),
+               "endpoint_password_env": ("--password-env", args.password_env),
+               "base_iri": ("--base", args.base),
+               "service_allowlist": ("--service-allow", tuple(args.service_allow) or None)}
+    for name, (flag, value) in options.items():
+        if value is None:
+            continue
+        if name in settings:
+            raise BudgetgraphError(f"{flag} and --setting {name} both given: use one")
+        settings[name] = value
+    if bool(settings.get("store_dir")) == bool(settings.get("endpoint")):
         raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
-    settings: dict[str, object] = {"service_allowlist": tuple(args.service_allow)}
-    if args.endpoint is not None:
-        settings |= {"endpoint": args.endpoint, "endpoint_engine": args.engine,
-                     "endpoint_user": args.user or "",
-                     "endpoint_password_env": args.password_env or ""}
-    serve(args.store, host=args.host, port=args.port, base=args.base, workers=args.workers,
+    store_dir = settings.pop("store_dir", None)
+    serve(store_dir, host=args.host, port=args.port, workers=args.workers,  # type: ignore[arg-type]
           **settings)
     return 0
 
@@ -164,10 +181,32 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _HelpSettings(argparse.Action):
+    """``serve --help-settings``: every setting, its default and meaning, from the one
+    table in web/settings.py (imported only when asked: it pulls in the web stack)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS,
+                 help: str = "list every server setting and exit") -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        import textwrap
+
+        from budgetgraph.web.settings import SETTINGS
+
+        for setting in SETTINGS:
+            print(f"{setting.name} (default {setting.default!r})")
+            print(textwrap.fill(setting.help, width=88, initial_indent="    ",
+                                subsequent_indent="    "))
+        parser.exit()
+
+
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
     """--endpoint and its companions, the same for load and serve."""
     command.add_argument("--endpoint", type=_http_url, metavar="URL", help=endpoint_help)
-    command.add_argument("--engine", default="generic",
+    command.add_argument("--engine",
                          choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
                          help="which engine --endpoint is (default generic)")
     command.add_argument("--user", help="user for --endpoint")
@@ -243,7 +282,12 @@ def _parser() -> argparse.ArgumentParser:
                             "none by default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8000)
-    serve.add_argument("--base", **base)
+    serve.add_argument("--base", **{**base, "default": None})  # the base_iri setting's
+    serve.add_argument("--setting", nargs=2, action="append", default=[],
+                       metavar=("NAME", "VALUE"),
+                       help="a server setting (repeatable; a list is comma-separated): "
+                            "--help-settings lists them, docs/server.md explains them")
+    serve.add_argument("--help-settings", action=_HelpSettings)
     serve.add_argument("--workers", type=_positive, default=2,
                        help="gunicorn workers (default 2)")
     serve.set_defaults(run=_cmd_serve)
