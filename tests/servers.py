@@ -6,6 +6,8 @@ Helpers, not fixtures: the session's servers are fixtures in conftest.py, built 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,14 +29,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(args: list[str], port: int, *, within: float = 30,
-          cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def start(args: list[str], port: int, *, within: float = 30, cwd: Path | None = None,
+          new_session: bool = False) -> subprocess.Popen[bytes]:
     """Start ``args`` (a server on ``port``, in ``cwd``) and return once its /sparql answers.
+
+    ``new_session`` puts it in a process group of its own, for a server that starts
+    others (``make serve``): the caller stops the group.
 
     A server that exits or stays silent past ``within`` seconds raises with its
     stderr, so a test failure shows why the server did not come up.
     """
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
+                               start_new_session=new_session)
     deadline = time.monotonic() + within
     while True:
         try:
@@ -43,6 +49,8 @@ def start(args: list[str], port: int, *, within: float = 30,
             return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                if new_session and process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.kill()
                 raise RuntimeError(process.stderr.read().decode() if process.stderr else "") \
                     from None
