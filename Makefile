@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not slow"'
+PYTEST_ARGS ?=
 
 .PHONY: serve test lint store clean docs
 
@@ -23,7 +25,7 @@ serve: store
 
 test: $(BIN)/budgetgraph
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/budgetgraph
 	$(BIN)/ruff check src tests bench
