@@ -6,13 +6,13 @@ import gzip
 from pathlib import Path
 
 import pytest
-from tests.documents import QINGHAI, pdf, write_qinghai_changed
+from tests.documents import DATA, QINGHAI, write_qinghai_changed
 
 from budgetgraph.cli import main
 from budgetgraph.store import open_read_only
 
 DOCUMENT_GRAPH = "http://127.0.0.1:8000/graph/org/630223/e6b42d96fa/2024/budget"
-F13 = pdf("F13")  # 上海市普陀区社会福利院 2024 单位预算
+F13 = DATA / "F13_shanghai-putuo-shehuifuliyuan-2024-unit-budget.pdf"  # 上海市普陀区社会福利院
 F13_GRAPH = "http://127.0.0.1:8000/graph/org/310107/22a6e6dda3/2024/unit-budget"
 
 
