@@ -76,7 +76,6 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if result.refused:
         say(format_refused(result.refused, total=len(args.files)))
     held = result.holdings
-    assert held is not None  # load() always counts
     say(f"{args.store or args.endpoint}: {held.documents} document(s), "
         f"{held.document_quads} quads, {held.reference_quads} quads of ontology and code lists "
         f"(this load: {len(result.documents)} loaded, {len(result.refused)} refused)")
@@ -126,8 +125,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if bool(settings.get("store_dir")) == bool(settings.get("endpoint")):
         raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
     store_dir = settings.pop("store_dir", None)
-    serve(store_dir, host=args.host, port=args.port, workers=args.workers,  # type: ignore[arg-type]
-          **settings)
+    serve(None if store_dir is None else str(store_dir), host=args.host, port=args.port,
+          workers=args.workers, **settings)
     return 0
 
 
@@ -164,43 +163,42 @@ _FORMATS = {"turtle": "TURTLE", "nt": "NTRIPLES", "nquads": "NQUADS", "trig": "T
             "jsonld": "JSONLD"}
 
 
-class _Version(argparse.Action):
-    """``--version``: the installed distribution's version, looked up only when asked
-    (importlib.metadata would add to every command's start-up)."""
+class _PrintAndExit(argparse.Action):
+    """An option that prints a text and exits, like ``--help``. The text is built only
+    when asked: it needs imports that every other command's start-up would pay for."""
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS,
-                 help: str = "print the installed version and exit") -> None:
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:
-        from importlib.metadata import version
-
-        print(f"budgetgraph {version('budgetgraph')}")
+        print(self.text())
         parser.exit()
 
+    def text(self) -> str:
+        raise NotImplementedError
 
-class _HelpSettings(argparse.Action):
-    """``serve --help-settings``: every setting, its default and meaning, from the one
-    table in web/settings.py (imported only when asked: it pulls in the web stack)."""
 
-    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS,
-                 help: str = "list every server setting and exit") -> None:
-        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+class _Version(_PrintAndExit):
+    def text(self) -> str:
+        from importlib.metadata import version
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
+        return f"budgetgraph {version('budgetgraph')}"
+
+
+class _HelpSettings(_PrintAndExit):
+    """Every setting, its default and meaning, from the one table in web/settings.py."""
+
+    def text(self) -> str:
         import textwrap
 
         from budgetgraph.web.settings import SETTINGS
 
-        for setting in SETTINGS:
-            print(f"{setting.name} (default {setting.default!r})")
-            print(textwrap.fill(setting.help, width=88, initial_indent="    ",
-                                subsequent_indent="    "))
-        parser.exit()
+        return "\n".join(
+            f"{s.name} (default {s.default!r})\n"
+            + textwrap.fill(s.help, width=88, initial_indent="    ", subsequent_indent="    ")
+            for s in SETTINGS)
 
 
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
@@ -219,7 +217,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="budgetgraph",
         description="Publish Chinese budget disclosures (部门预算/单位预算/部门决算) "
                     "as linked data.")
-    parser.add_argument("--version", action=_Version)
+    parser.add_argument("--version", action=_Version, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files = {"nargs": "+", "type": Path, "metavar": "FILE"}
     region = {"action": "append", "default": [], "metavar": "NAME=CODE",
@@ -287,7 +285,8 @@ def _parser() -> argparse.ArgumentParser:
                        metavar=("NAME", "VALUE"),
                        help="a server setting (repeatable; a list is comma-separated): "
                             "--help-settings lists them, docs/server.md explains them")
-    serve.add_argument("--help-settings", action=_HelpSettings)
+    serve.add_argument("--help-settings", action=_HelpSettings,
+                       help="list every server setting and exit")
     serve.add_argument("--workers", type=_positive, default=2,
                        help="gunicorn workers (default 2)")
     serve.set_defaults(run=_cmd_serve)

@@ -65,7 +65,7 @@ class Loaded:
     documents: list[tuple[str, str, int]] = field(default_factory=list)  # file, graph, quads
     reference_quads: int = 0
     refused: list[Refused] = field(default_factory=list)
-    holdings: Holdings | None = None
+    holdings: Holdings = field(default_factory=lambda: Holdings(0, 0, 0))
 
     @property
     def exit_code(self) -> int:
