@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not slow"'
+PYTEST_ARGS ?=
 
 .PHONY: serve test lint store clean docs
 
@@ -23,7 +25,7 @@ serve: store
 
 test: $(BIN)/budgetgraph
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/budgetgraph
 	$(BIN)/ruff check src tests bench
@@ -31,5 +33,9 @@ lint: $(BIN)/budgetgraph
 clean:
 	rm -rf $(VENV) var
 
+# docs/cli.md from the parser; the settings table that ends docs/server.md from web/settings.py
 docs: $(BIN)/budgetgraph
 	COLUMNS=100 $(BIN)/python -c "from budgetgraph.cli import reference; print(reference(), end='')" > docs/cli.md
+	$(BIN)/python -c "import pathlib; from budgetgraph.web.settings import help_table; \
+	p = pathlib.Path('docs/server.md'); t = p.read_text(encoding='utf-8'); \
+	p.write_text(t[:t.index('| setting | default | meaning |')] + help_table() + '\n', encoding='utf-8')"

@@ -3,7 +3,7 @@
 The real corpus has a handful of documents; the national one will have about
 half a million a year. To measure how each stage grows we need thousands of
 documents that the real reader accepts and that pass validation, so every
-identity of ``/work/shared/domain.md`` is kept *by construction*:
+identity the validation checks (docs/validation.md) is kept *by construction*:
 
 * amounts are drawn as whole cents (``Decimal``, 0.01 万元) and every parent,
   total and share is computed from the rounded figures, never re-rounded;
@@ -15,10 +15,9 @@ identity of ``/work/shared/domain.md`` is kept *by construction*:
 * the narrative restates the tables, and each item's change and growth rate are
   derived from a drawn prior-year figure (current − change = last year).
 
-Codes are the observed ones (``bench/codelists/``, copied from
-``/work/shared/codelists``); regions get GB/T 2260-shaped codes under the real
-province codes with made-up city and county names. Every file is named
-``generated-…`` and carries a line in its profile saying it is not real data
+Codes are the observed ones (``tests/corpus/codelists/``); regions get GB/T
+2260-shaped codes under the real province codes with made-up city and county names.
+Every file is named ``generated-…`` and carries a line in its profile saying it is not real data
 (:data:`MARKER`; a comment line on top would be read into the department's name).
 
 Everything is deterministic from the seed: one :class:`random.Random` per
@@ -39,7 +38,7 @@ from pathlib import Path
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-CODELISTS = Path(__file__).resolve().parent / "codelists"
+CODELISTS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "codelists"
 #: Years in the order they are used (the project's code lists cover 2023–2026).
 YEARS = (2024, 2025, 2026, 2023)
 #: The line that marks every generated document. It sits in the profile, not on top:

@@ -1,6 +1,6 @@
 """Time PDF text extraction per corpus document: our pdf_lines against the alternatives.
 
-Usage: ``python bench/pdf_read.py [PDF_DIR]`` (default: the shared corpus). Prints a
+Usage: ``python bench/pdf_read.py [PDF_DIR]`` (default: ``tests/corpus/fetched/pdf``). Prints a
 Markdown table of median seconds per document over ``--runs`` runs, the figures
 docs/layouts.md quotes. pdfplumber is timed once per document (it is the slow one).
 """
@@ -17,6 +17,8 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from budgetgraph.readers.pdf import pdf_lines
+
+CORPUS_PDFS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "fetched" / "pdf"
 
 
 def pypdfium2_text(path: Path) -> None:
@@ -51,7 +53,7 @@ def timed(function: Callable[[Path], object], path: Path, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("pdf_dir", nargs="?", type=Path,
-                        default=Path("/work/shared/corpus/fetched/pdf"))
+                        default=CORPUS_PDFS)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print("| file | pages | pdf_lines (pypdfium2) | pypdfium2 text | "

@@ -74,9 +74,10 @@ def write_report(results: R, out: Path) -> None:
     add("")
     add("Needs `pdftotext` (Debian `poppler-utils`) and `wrk` (Debian `wrk`) for two floors, "
         "Virtuoso (Debian `virtuoso-opensource`; `scripts/start-virtuoso.sh` installs it when "
-        "run as root) and the Oxigraph server in its own venv: `python3 -m venv "
-        "/tmp/venv-oxigraph && /tmp/venv-oxigraph/bin/pip install oxigraph`. Scratch data "
-        "goes to `/tmp/budgetgraph-bench`; raw results to `results.json` there. "
+        "run as root) and the Oxigraph server in its own venv in the temp folder: "
+        "`python3 -m venv /tmp/venv-oxigraph && /tmp/venv-oxigraph/bin/pip install oxigraph` "
+        "(`$TMPDIR` instead of `/tmp` where set). Scratch data goes to "
+        "`budgetgraph-bench` there; raw results to `results.json` in it. "
         "`python -c 'import json, pathlib; from bench.report import write_report; "
         "write_report(json.loads(pathlib.Path(\"…/results.json\").read_text()), "
         "pathlib.Path(\"docs/benchmarks.md\"))'` rewrites this page from a saved run.")

@@ -18,6 +18,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -26,9 +27,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 QINGHAI = ROOT / "data" / "huzhu-social-insurance-bureau-2024-budget.txt"
-PDF_30_PAGES = Path("/work/shared/corpus/fetched/pdf/"
-                    "F02_shanghai-putuo-guihuaziyuan-2024-final.pdf")
-OXIGRAPH_VENV = Path("/tmp/venv-oxigraph")
+PDF_30_PAGES = (ROOT / "tests" / "corpus" / "fetched" / "pdf"
+                / "F02_shanghai-putuo-guihuaziyuan-2024-final.pdf")
+#: the Oxigraph server, in a venv of its own (not pyoxigraph's)
+OXIGRAPH_VENV = Path(tempfile.gettempdir()) / "venv-oxigraph"
 #: The national corpus: counties, departments per county, documents per department-year.
 NATIONAL = {"counties": 2_800, "departments": 40, "documents_per_year": 2}
 
@@ -132,7 +134,8 @@ def main() -> None:
     chosen.add_argument("--quick", action="store_true", help="the < 5 minute subset")
     chosen.add_argument("--medium", action="store_true",
                         help="quick plus ~2.4M quads, when full does not fit in the time")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/budgetgraph-bench"),
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "budgetgraph-bench",
                         help="scratch directory for the corpus, N-Quads and stores")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--seed", type=int, default=8)

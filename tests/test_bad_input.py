@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.corpus import QINGHAI
+from tests.documents import QINGHAI
 
 from budgetgraph.cli import main
 
@@ -92,3 +92,15 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     code, err = run_parse(tmp_path / "nope.txt", capsys)
     assert code == 2
     assert "nope.txt" in err and "no such file" in err
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sparse file of 16 GB: reading any of it would not end in a test's time."""
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as handle:
+        handle.truncate(16 * 2**30)
+    code, err = run_parse(path, capsys)
+    assert code == 2
+    assert err.strip() == ("budgetgraph: error: " + str(path)
+                           + ": 16,384 MB, larger than any disclosure (64 MB at most): not read")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from tests.documents import CODELISTS_DIR
 
 from budgetgraph.model import TableKind
 from budgetgraph.rdf import codelists
@@ -21,7 +21,6 @@ from budgetgraph.rdf.codelists import (
 from budgetgraph.rdf.namespaces import BG, COFOG, RDF, SKOS
 from budgetgraph.rdf.uris import TABLE_SLUGS, Minter
 
-SHARED = Path("/work/shared/codelists")
 M = Minter("http://example.org/")
 LEI_2024 = [
     "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
@@ -56,7 +55,7 @@ def test_all_28_classes_with_labels_and_cofog(func_2024: Graph) -> None:
     (GOV_ECONOMIC, "gov_econ_class_partial.csv"),
 ])
 def test_every_observed_code_has_a_concept_with_its_broader_chain(code_list, file) -> None:
-    with (SHARED / file).open(encoding="utf-8") as handle:
+    with (CODELISTS_DIR / file).open(encoding="utf-8") as handle:
         observed = list(csv.DictReader(handle))
     graph = codelists.classification_graph(M, code_list, 2025)
     for row in observed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tests.corpus import ROOT
+from tests.documents import ROOT
 
 from budgetgraph.cli import reference
 

@@ -19,10 +19,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -33,16 +31,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.servers import free_port, start
-from tests.test_browser import WAIT, _run_in_yasgui, browser
+from tests.servers import free_port, silent_endpoint, start
+from tests.stores import reference_graphs
+from tests.yasgui import WAIT, run_in_yasgui
 
 from budgetgraph import compare, fixtures, store
 from budgetgraph.pipeline import document_dataset
-from budgetgraph.rdf.convert import add_reference, new_dataset
 from budgetgraph.rdf.uris import Minter
 from budgetgraph.readers import read
-
-__all__ = ["browser"]  # headless Chromium, shared with test_browser
 
 BASE = "http://127.0.0.1:8000/"
 TIMEOUT = 3.0
@@ -66,13 +62,8 @@ def _store(directory: Path, document: Path) -> None:
     minter = Minter(BASE)
     with fixtures.regions_known():
         iri, dataset = document_dataset(read(document), minter)
-    reference = new_dataset()
-    add_reference(reference, minter=minter, years=[2024])
-    for graph in reference.graphs():
-        if len(graph) and not str(graph.identifier).startswith("urn:x-rdflib"):
-            single = new_dataset()
-            single.graph(graph.identifier).__iadd__(graph)
-            store.load_graph(directory, str(graph.identifier), single)
+    for graph_iri, single in reference_graphs(minter, [2024]):
+        store.load_graph(directory, graph_iri, single)
     store.load_graph(directory, iri, dataset)
 
 
@@ -96,28 +87,8 @@ class Federation:
 @pytest.fixture(scope="module")
 def silent() -> Iterator[str]:
     """An allow-listed endpoint that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
-    stop = threading.Event()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
-    stop.set()
-    thread.join()
-    for connection in held:
-        connection.close()
-    listener.close()
+    with silent_endpoint() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +154,7 @@ def test_yasgui_on_one_server_shows_both_counties(federation: Federation,
     assert browser.find_elements(By.CSS_SELECTOR, "#query-form[hidden]"), \
         "YASGUI is not vendored: scripts/fetch-yasgui.sh"  # type: ignore[attr-defined]
     wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda d: _run_in_yasgui(d, "SERVICE"))
+    wait.until(lambda d: run_in_yasgui(d, "SERVICE"))
     text = wait.until(lambda d: _results_with(d, "630291", "630292"))
     assert "40307400" in text and "60461100" in text
 
@@ -234,6 +205,7 @@ def test_a_service_that_never_answers_is_stopped_at_the_deadline(federation: Fed
     assert status == 200
 
 
+@pytest.mark.engines  # Comunica, installed by .ci/run
 def test_an_independent_federating_client_sees_both_counties(federation: Federation) -> None:
     if not COMUNICA.exists():
         message = "Comunica is not installed: npm ci --prefix tests/comunica"

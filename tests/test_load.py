@@ -6,12 +6,14 @@ import gzip
 from pathlib import Path
 
 import pytest
-from tests.corpus import QINGHAI, write_qinghai_changed
+from tests.documents import DATA, QINGHAI, write_qinghai_changed
 
 from budgetgraph.cli import main
 from budgetgraph.store import open_read_only
 
 DOCUMENT_GRAPH = "http://127.0.0.1:8000/graph/org/630223/e6b42d96fa/2024/budget"
+F13 = DATA / "F13_shanghai-putuo-shehuifuliyuan-2024-unit-budget.pdf"  # 上海市普陀区社会福利院
+F13_GRAPH = "http://127.0.0.1:8000/graph/org/310107/22a6e6dda3/2024/unit-budget"
 
 
 def graphs(store_dir: Path) -> dict[str, int]:
@@ -50,15 +52,53 @@ def test_a_document_with_violations_is_refused_and_the_store_untouched(
     assert graphs(store_dir)[DOCUMENT_GRAPH] == before[DOCUMENT_GRAPH]  # same shape, new figure
 
 
-def test_an_unreadable_document_loads_nothing(
+def test_a_batch_loads_every_valid_document_and_lists_the_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One broken and one unreadable document among real ones: the real ones are loaded,
+    the others listed with why (each violation with its figures), and the exit is 2 as a
+    file could not be read."""
+    broken = write_qinghai_changed(tmp_path, 120, "772.24\t692.81", "772.24\t699.81")
+    broken = broken.rename(tmp_path / "broken.txt")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     store_dir = tmp_path / "store"
-    assert main(["load", str(QINGHAI), str(empty), "--store", str(store_dir)]) == 2
+    assert main(["load", str(broken), str(QINGHAI), str(empty), str(F13),
+                 "--store", str(store_dir)]) == 2
     err = capsys.readouterr().err
-    assert "empty.txt" in err and "Traceback" not in err
-    assert not store_dir.exists()  # the good document was not loaded either
+    assert set(graphs(store_dir)) >= {DOCUMENT_GRAPH, F13_GRAPH}
+    refused = err[err.index("refused 2 of 4 document(s):"):].splitlines()
+    assert refused[1] == (f"  {broken}: 3 violation(s); not loaded (use --force to load anyway; "
+                          "`budgetgraph validate` shows them in full)")
+    violations = [line for line in refused if line.startswith("    [violation] ")]
+    assert len(violations) == 3 and all("2080109" in line or "20801" in line
+                                        for line in violations)
+    assert "70000 yuan" in violations[0]
+    assert "  empty.txt: the file is empty" in refused  # as the reader names it
+    assert refused[-1] == (f"{store_dir}: 2 document(s), 14187 quads, 3457 quads of ontology "
+                           "and code lists (this load: 2 loaded, 2 refused)")
+    assert "Traceback" not in err
+
+
+def test_violations_alone_exit_1_and_all_or_nothing_loads_none(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = write_qinghai_changed(tmp_path, 120, "772.24\t692.81", "772.24\t699.81")
+    store_dir = tmp_path / "store"
+    assert main(["load", str(F13), str(broken), "--store", str(store_dir),
+                 "--all-or-nothing"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"budgetgraph: error: {broken}: ")
+    assert not store_dir.exists()
+    assert main(["load", str(F13), str(broken), "--store", str(store_dir)]) == 1
+    assert set(graphs(store_dir)) >= {F13_GRAPH} and DOCUMENT_GRAPH not in graphs(store_dir)
+
+
+def test_the_summary_counts_what_the_store_holds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_dir = tmp_path / "store"
+    assert main(["load", str(QINGHAI), "--store", str(store_dir)]) == 0
+    assert main(["load", str(F13), "--store", str(store_dir)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"{store_dir}: 2 document(s), 14187 quads, 3457 quads of ontology and code lists "
+        "(this load: 1 loaded, 0 refused)")
 
 
 def test_load_needs_exactly_one_target(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,15 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.documents import CODELISTS_DIR, F08_TEXT, QINGHAI
 
 from budgetgraph.model import Statement
 from budgetgraph.readers.lines import Ledger, text_lines
 from budgetgraph.readers.narrative import load_codes, read_statements
 
-SHARED = Path("/work/shared")
-QINGHAI = SHARED / "corpus" / "huzhu-social-insurance-bureau-2024-budget.txt"
-F08 = next((SHARED / "corpus" / "fetched" / "text").glob("F08_*.txt"), None)
-CODELISTS = SHARED / "codelists"
 QINGHAI_RANGES = ((304, 428),)
 F08_RANGES = ((82, 185), (605, 662))
 
@@ -31,8 +28,8 @@ class Read:
         self.read = [line for first, last in ranges for line in self.lines[first - 1: last]]
         self.statements = read_statements(
             self.read, self.ledger, path.name, year=2024,
-            economic_codes=load_codes(CODELISTS / "dept_econ_class_observed_2023-2026.csv"),
-            functional_codes=load_codes(CODELISTS / "func_class_observed_2023-2026.csv",
+            economic_codes=load_codes(CODELISTS_DIR / "dept_econ_class_observed_2023-2026.csv"),
+            functional_codes=load_codes(CODELISTS_DIR / "func_class_observed_2023-2026.csv",
                                         level=1),
         )
 
@@ -58,8 +55,7 @@ def qinghai() -> Read:
 
 @pytest.fixture(scope="module")
 def f08() -> Read:
-    assert F08 is not None
-    return Read(F08, F08_RANGES)
+    return Read(F08_TEXT, F08_RANGES)
 
 
 D = Decimal
@@ -327,6 +323,6 @@ def test_economic_items_with_parentheses_in_their_names_link_to_codes() -> None:
     lines = text_lines("公用经费10.00万元，主要包括：维修（护）费1.00万元、会议费2.00万元。\n")
     statements = read_statements(
         lines, Ledger("example.txt", lines), "example.txt", year=2024,
-        economic_codes=load_codes(CODELISTS / "dept_econ_class_observed_2023-2026.csv"))
+        economic_codes=load_codes(CODELISTS_DIR / "dept_econ_class_observed_2023-2026.csv"))
     assert [(s.topic, s.code) for s in statements] == [
         ("公用经费", None), ("维修（护）费", "30213"), ("会议费", "30215")]

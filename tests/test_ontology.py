@@ -7,11 +7,11 @@ import owlrl
 import pytest
 from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
+from tests.samples import BASE, sample_disclosure
 
 from budgetgraph.rdf import convert, merged, ontology_graph
 from budgetgraph.rdf.namespaces import BG, OWL, RDF, RDFS, SKOS
 from budgetgraph.rdf.uris import Minter
-from test_convert import BASE, sample_disclosure
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 

@@ -1,31 +1,28 @@
 """pdf_lines on the real corpus PDFs, and ReadError on broken input.
 
-The corpus lives outside the repository (BUDGETGRAPH_CORPUS, default
-/work/shared/corpus/fetched); without it the corpus tests are skipped, the
-bad-input tests build their own files and always run.
+The corpus is tests/corpus/ (marker ``corpus``); the bad-input tests build their own
+files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import struct
 from collections import Counter
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from tests.documents import F08_TEXT, PDF_DIR
 
 from budgetgraph.errors import ReadError
 from budgetgraph.readers.lines import NUMBER_RE, Line, text_lines
 from budgetgraph.readers.pdf import pdf_lines
 
-CORPUS = Path(os.environ.get("BUDGETGRAPH_CORPUS", "/work/shared/corpus/fetched"))
-PDFS = sorted((CORPUS / "pdf").glob("F*.pdf"))
-F08_TEXT = CORPUS / "text" / "F08_shanghai-putuo-wanli-street-2024-budget.tianbaoxitong-rawtext.txt"
+PDFS = sorted(PDF_DIR.glob("F*.pdf"))
 
-needs_corpus = pytest.mark.skipif(not PDFS, reason=f"corpus PDFs not found in {CORPUS}")
+needs_corpus = pytest.mark.corpus
 
 
 def corpus_pdf(prefix: str) -> Path:

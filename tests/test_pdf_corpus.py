@@ -1,31 +1,27 @@
 """The 14 corpus PDFs read end to end: coverage, pinned figures, PDF = text export.
 
-Each PDF is read once per module (``docs`` fixture). The pinned figures were
+Each PDF is read once per session (``docs``, from ``read_document``). The pinned figures were
 read off the rendered PDF pages by hand, one table of every kind in every
 layout family: 部门决算 (F01), 部门预算 (F04), 单位预算 (F05), 市级单位预算 (F12),
 plus the 决算 and F12 layout defects fixed in the readers (F02's fragmented 三公
 header, the 合计 label printed after its amounts, the 决算 fund tables' columns).
-Without the corpus (BUDGETGRAPH_CORPUS) the module is skipped.
 """
 
 from __future__ import annotations
 
-import os
-import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.documents import F08_TEXT, PDF_DIR
 
 from budgetgraph.model import AmountUnit, Disclosure, Row, TableKind
 from budgetgraph.readers import read
 
-CORPUS = Path(os.environ.get("BUDGETGRAPH_CORPUS", "/work/shared/corpus/fetched"))
-PDFS = {p.name[:3]: p for p in sorted((CORPUS / "pdf").glob("F*.pdf"))}
-F08_TEXT = next((CORPUS / "text").glob("F08_*.txt"), None) if (CORPUS / "text").exists() \
-    else None
+PDFS = {p.name[:3]: p for p in sorted(PDF_DIR.glob("F*.pdf"))}
 
-pytestmark = pytest.mark.skipif(len(PDFS) != 14, reason=f"corpus PDFs not found in {CORPUS}")
+pytestmark = pytest.mark.corpus
 
 #: Least share of figures read into the model, per PDF. What is left is unread
 #: with a specific reason (tested below); the floors sit just under today's
@@ -37,14 +33,9 @@ COVERAGE_FLOOR = {
 
 
 @pytest.fixture(scope="module")
-def docs() -> dict[str, Disclosure]:
-    """Every corpus PDF, read once; read times are printed (not asserted)."""
-    read_docs: dict[str, Disclosure] = {}
-    for name, path in PDFS.items():
-        start = time.perf_counter()
-        read_docs[name] = read(path)
-        print(f"{name}: read in {time.perf_counter() - start:.2f} s")
-    return read_docs
+def docs(read_document: Callable[[Path], Disclosure]) -> dict[str, Disclosure]:
+    """Every corpus PDF, read once per session (read times: bench/pdf_read.py)."""
+    return {name: read_document(path) for name, path in PDFS.items()}
 
 
 def row(doc: Disclosure, kind: TableKind, *, code: str | None = None, name: str | None = None,
@@ -287,9 +278,7 @@ def test_f14_performance_forms(docs: dict[str, Disclosure]) -> None:
 # --- the same document as PDF and as text export ----------------------------------
 
 
-@pytest.mark.skipif(F08_TEXT is None, reason="F08 text export not found")
 def test_f08_pdf_and_text_export_give_the_same_tables(docs: dict[str, Disclosure]) -> None:
-    assert F08_TEXT is not None
     text = read(F08_TEXT)
     pdf = docs["F08"]
     assert [t.kind for t in pdf.tables] == [t.kind for t in text.tables]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from tests.corpus import F08_TEXT, QINGHAI, QINGHAI_SHARED
+from tests.documents import F08_TEXT, QINGHAI, QINGHAI_CORPUS
 
 from budgetgraph.model import AmountUnit, Disclosure, DocumentKind, Phase, TableKind
 from budgetgraph.readers import read
@@ -14,17 +16,12 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def qinghai() -> Disclosure:
-    return read(QINGHAI)
+def f08(read_document: Callable[[Path], Disclosure]) -> Disclosure:
+    return read_document(F08_TEXT)
 
 
-@pytest.fixture(scope="module")
-def f08() -> Disclosure:
-    return read(F08_TEXT)
-
-
-def test_data_copy_is_the_shared_document() -> None:
-    assert QINGHAI.read_bytes() == QINGHAI_SHARED.read_bytes()
+def test_data_copy_is_the_corpus_document() -> None:
+    assert QINGHAI.read_bytes() == QINGHAI_CORPUS.read_bytes()
 
 
 def test_qinghai_document(qinghai: Disclosure) -> None:

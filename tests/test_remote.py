@@ -10,38 +10,15 @@ engines need no reset between runs.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
+from tests.engines import NUMERIC, QUERIES, engine_endpoint, load_everywhere, rows_by_value
 
-from budgetgraph import fixtures, remote, store
-from budgetgraph.pipeline import document_dataset
-from budgetgraph.rdf.convert import add_reference, new_dataset
-from budgetgraph.rdf.uris import Minter
-from budgetgraph.readers import read
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + name for name in ("decimal", "integer", "double", "float", "int", "long")}
-
-
-def engine_endpoint(name: str, engine: str) -> remote.Endpoint:
-    url = os.environ.get(f"BUDGETGRAPH_{name}_URL")
-    if not url:
-        message = (f"BUDGETGRAPH_{name}_URL is not set: start the engine with "
-                   f"`eval \"$(scripts/start-{engine}.sh)\"`")
-        if os.environ.get("BUDGETGRAPH_REQUIRE_ENGINES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return remote.endpoint(url, engine=engine, user=os.environ.get(f"BUDGETGRAPH_{name}_USER"),
-                           password=os.environ.get(f"BUDGETGRAPH_{name}_PASSWORD"))
+from budgetgraph import remote, store
 
 
 @pytest.fixture(params=["virtuoso", "oxigraph"])
@@ -58,88 +35,11 @@ def base() -> str:
     return f"http://test.invalid/{uuid.uuid4().hex[:12]}/"
 
 
-def _reference(minter: Minter) -> list[tuple[str, Dataset]]:
-    reference = new_dataset()
-    add_reference(reference, minter=minter, years=[2024])
-    out = []
-    for graph in reference.graphs():
-        if len(graph) and not str(graph.identifier).startswith("urn:x-rdflib"):
-            single = new_dataset()
-            single.graph(graph.identifier).__iadd__(graph)
-            out.append((str(graph.identifier), single))
-    return out
-
-
-def load_everywhere(ep: remote.Endpoint, store_dir: Path, base: str) -> tuple[str, float]:
-    """The Qinghai document and the reference graphs, into the engine and an embedded store."""
-    minter = Minter(base)
-    iri, dataset = document_dataset(read(fixtures.SOURCE), minter)
-    for graph_iri, single in _reference(minter):
-        remote.load_graph(ep, graph_iri, single)
-        store.load_graph(store_dir, graph_iri, single)
-    started = time.perf_counter()
-    remote.load_graph(ep, iri, dataset)
-    elapsed = time.perf_counter() - started
-    store.load_graph(store_dir, iri, dataset)
-    return iri, elapsed
-
-
-def canonical(binding: dict[str, str] | None) -> tuple[str, ...]:
-    """A result term compared by value: engines rewrite ``20153700.00`` as ``20153700``."""
-    if binding is None:
-        return ("unbound",)
-    kind = binding["type"]
-    if kind in ("literal", "typed-literal"):
-        datatype = binding.get("datatype", XSD + "string")
-        if datatype in NUMERIC:
-            return ("number", str(Decimal(binding["value"]).normalize()))
-        if "xml:lang" in binding:
-            return ("lang", binding["value"], binding["xml:lang"].lower())
-        return ("literal", binding["value"], datatype)
-    return (kind, binding["value"])
-
-
 def _value(term: store.Term) -> store.Term:
     """A term with numbers by value (Virtuoso stores ``20153700.00`` as ``20153700``)."""
     if term.kind == "literal" and term.datatype in NUMERIC:
         return term._replace(value=str(Decimal(term.value).normalize()))
     return term
-
-
-def rows_by_value(data: dict, variables: list[str]) -> list[tuple[tuple[str, ...], ...]]:
-    return sorted(tuple(canonical(row.get(v)) for v in variables)
-                  for row in data["results"]["bindings"])
-
-
-#: Questions a researcher asks, each scoped to this test's graphs by the base in ``{b}``.
-QUERIES: dict[str, str] = {
-    "observations per table": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
-SELECT ?table (COUNT(?obs) AS ?n) (SUM(?amount) AS ?sum) WHERE {{
-  ?obs bg:tableKind ?table ; <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount .
-  FILTER(STRSTARTS(STR(?obs), "{b}")) }} GROUP BY ?table""",
-    "208 by broader": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?code ?amount WHERE {{
-  ?obs bg:tableKind <{b}id/code/table/general-public> ; bg:column <{b}id/code/column/total> ;
-       bg:functionalClassification ?code ;
-       <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount .
-  ?code skos:broader+ <{b}id/code/func/2024/208> }}""",
-    "prior-year figures": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
-SELECT ?statement ?text ?prior ?rate WHERE {{
-  GRAPH ?g {{ ?statement bg:statementText ?text ; bg:priorYearFigure ?f .
-              ?f bg:statedAmount ?prior . OPTIONAL {{ ?statement bg:growthRate ?rate }} }}
-  FILTER(STRSTARTS(STR(?g), "{b}")) }}""",
-    "labels in Chinese": """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?concept ?label WHERE {{ GRAPH <{b}graph/code/func/2024> {{
-  ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }} }}""",
-    "projects": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
-SELECT ?target ?amount ?weight WHERE {{ ?target bg:approvedAmount ?amount ;
-  bg:executionRateWeight ?weight . FILTER(STRSTARTS(STR(?target), "{b}")) }}""",
-    "triples per graph": """SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(STRSTARTS(STR(?g), "{b}")) }} GROUP BY ?g""",
-    "empty tables stated": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
-ASK {{ ?obs bg:isExplicitZero true . FILTER(STRSTARTS(STR(?obs), "{b}")) }}""",
-}
 
 
 def _embedded_json(store_dir: Path, query: str) -> dict:
@@ -225,32 +125,6 @@ def test_forwarded_queries_keep_the_caps(engine: remote.Endpoint, base: str) -> 
     assert queries.run(construct, timeout=10).form == "graph"
     broken = store.QuerySpec("SELECT WHERE {", "application/sparql-results+json", None, 10, 10**6)
     assert queries.run(broken, timeout=10).status == "syntax"
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """An endpoint that accepts connections and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        accepted: list[socket.socket] = []
-        stop = threading.Event()
-
-        def accept() -> None:
-            listener.settimeout(0.2)
-            while not stop.is_set():
-                try:
-                    accepted.append(listener.accept()[0])
-                except TimeoutError:
-                    continue
-
-        thread = threading.Thread(target=accept, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
-        stop.set()
-        thread.join()
-        for connection in accepted:
-            connection.close()
 
 
 def test_a_silent_engine_times_out_and_a_closed_port_is_an_error(silent_server: str) -> None:

@@ -17,7 +17,6 @@ import contextlib
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -32,21 +31,11 @@ import pytest
 import rdflib
 from SPARQLWrapper import JSON, POST, TURTLE
 from SPARQLWrapper import SPARQLWrapper as Wrapper
-from tests.servers import free_port, start, stop
-from tests.test_remote import (
-    NUMERIC,
-    QUERIES,
-    engine_endpoint,
-    load_everywhere,
-    rows_by_value,
-    silent_server,
-)
-from tests.test_web import fetch
+from tests.engines import NUMERIC, QUERIES, engine_endpoint, load_everywhere, rows_by_value
+from tests.servers import fetch, free_port, start, stop, wait_listening
 
 from budgetgraph.web import serve
 from budgetgraph.web.settings import SettingsError
-
-__all__ = ["silent_server"]  # the never-answering engine, shared with test_remote
 
 #: The bureau (互助土族自治县社会保险服务局) and its 2024 budget, under the run's base.
 BUREAU = "id/org/630223/e6b42d96fa"
@@ -187,7 +176,7 @@ def test_an_engine_that_does_not_answer_is_a_timeout_and_a_closed_one_a_failure(
                                    stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_listening(port, process)
+            wait_listening(port, process)
             started = time.monotonic()
             status, _, body = fetch(url + "/sparql?query=ASK%7B%7D", accept="application/json")
             assert (status, json.loads(body)["error"]) == expected
@@ -197,19 +186,6 @@ def test_an_engine_that_does_not_answer_is_a_timeout_and_a_closed_one_a_failure(
         finally:
             process.terminate()
             process.wait(timeout=15)
-
-
-def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
-    """Until the port accepts (the server cannot answer a query without its engine)."""
-    deadline = time.monotonic() + 30
-    while True:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the server on port {port} did not start")
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("options", [[], ["--store", "var/x", "--endpoint", "http://h/sparql"]])

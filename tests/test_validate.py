@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
-from tests.corpus import QINGHAI, write_qinghai_changed
+from tests.documents import QINGHAI, write_qinghai_changed
 
 from budgetgraph.model import (
     AmountUnit,
@@ -33,8 +33,9 @@ from budgetgraph.validate import (
 )
 
 
-def qinghai_dataset() -> Dataset:
-    return convert([read(QINGHAI)], reference=False)
+def qinghai_dataset(qinghai: Disclosure) -> Dataset:
+    """The Qinghai document's graph, fresh for each test that changes it."""
+    return convert([qinghai], reference=False)
 
 
 def doc_graph(dataset: Dataset) -> Graph:
@@ -44,8 +45,8 @@ def doc_graph(dataset: Dataset) -> Graph:
 # -- the real document ------------------------------------------------------------
 
 
-def test_qinghai_rounding_breaks_are_warnings_naming_every_figure() -> None:
-    result = validate(qinghai_dataset())
+def test_qinghai_rounding_breaks_are_warnings_naming_every_figure(qinghai: Disclosure) -> None:
+    result = validate(qinghai_dataset(qinghai))
     sums = [f for f in result.warnings if f.rule == "TotalEqualsSumOfClasses"]
     assert sums
     for finding in sums:
@@ -57,10 +58,10 @@ def test_qinghai_rounding_breaks_are_warnings_naming_every_figure() -> None:
         assert finding.right_total == sum(f.value or 0 for f in finding.right)
 
 
-def test_qinghai_violations_are_exact_breaks() -> None:
+def test_qinghai_violations_are_exact_breaks(qinghai: Disclosure) -> None:
     """Whatever the validator calls a violation in the real document is beyond
     the rounding of the source."""
-    result = validate(qinghai_dataset())
+    result = validate(qinghai_dataset(qinghai))
     for finding in result.violations:
         assert finding.difference is not None and finding.tolerance is not None
         assert abs(finding.difference) > finding.tolerance
@@ -68,11 +69,11 @@ def test_qinghai_violations_are_exact_breaks() -> None:
 
 
 def test_qinghai_has_no_violation_and_reports_its_two_weight_columns_disagreeing(
-        tmp_path: Path) -> None:
+        tmp_path: Path, qinghai: Disclosure) -> None:
     """Line 492 prints 权重 5 but 本年权重 15. The budget year's weights (本年权重)
     add up to 100, so no identity breaks; the disagreement is a warning naming
     both figures and their line."""
-    result = validate(qinghai_dataset())
+    result = validate(qinghai_dataset(qinghai))
     assert result.violations == []
     assert not result.conforms  # warnings are reported, never hidden
     (weights,) = [f for f in result.warnings if f.rule == "WeightColumnsAgree"]
@@ -146,32 +147,32 @@ def violations_on(dataset: Dataset, node: URIRef) -> set[str]:
             if URIRef(f.focus) == node or f.value == str(node)}
 
 
-def test_missing_amount_is_a_violation() -> None:
-    dataset = qinghai_dataset()
+def test_missing_amount_is_a_violation(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     obs = first_observation(graph)
     graph.remove((obs, OBEU_MEASURE.amount, None))
     assert {"ObservationShape", "IC14AllMeasuresPresent"} <= violations_on(dataset, obs)
 
 
-def test_float_amount_is_a_violation() -> None:
-    dataset = qinghai_dataset()
+def test_float_amount_is_a_violation(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     obs = first_observation(graph)
     graph.set((obs, OBEU_MEASURE.amount, Literal("1.5E6", datatype=XSD.double)))
     assert "ObservationShape" in violations_on(dataset, obs)
 
 
-def test_negative_amount_is_a_violation() -> None:
-    dataset = qinghai_dataset()
+def test_negative_amount_is_a_violation(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     obs = first_observation(graph)
     graph.set((obs, OBEU_MEASURE.amount, Literal("-1.00", datatype=XSD.decimal)))
     assert "ObservationShape" in violations_on(dataset, obs)
 
 
-def test_unknown_code_is_a_violation() -> None:
-    dataset = qinghai_dataset()
+def test_unknown_code_is_a_violation(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     obs = next(o for o in graph.subjects(BG.functionalClassification, None)
                if isinstance(o, URIRef) and (o, RDF.type, QB.Observation) in graph)
@@ -179,8 +180,8 @@ def test_unknown_code_is_a_violation() -> None:
     assert "ObservationShape" in violations_on(dataset, obs)
 
 
-def test_duplicate_observation_is_a_violation() -> None:
-    dataset = qinghai_dataset()
+def test_duplicate_observation_is_a_violation(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     obs = first_observation(graph)
     twin = URIRef(f"{obs}-twin")
@@ -190,8 +191,8 @@ def test_duplicate_observation_is_a_violation() -> None:
     assert found and str(twin) in found[0].message_en and str(obs) in found[0].message_en
 
 
-def test_stated_prior_year_must_equal_current_minus_change() -> None:
-    dataset = qinghai_dataset()
+def test_stated_prior_year_must_equal_current_minus_change(qinghai: Disclosure) -> None:
+    dataset = qinghai_dataset(qinghai)
     graph = doc_graph(dataset)
     prior = next(graph.subjects(RDF.type, BG.PriorYearFigure))
     graph.set((prior, BG.isDerived, Literal(False)))
@@ -204,8 +205,8 @@ def test_stated_prior_year_must_equal_current_minus_change() -> None:
 # -- reports and the command ---------------------------------------------------------
 
 
-def test_human_report_names_rule_figures_and_lines() -> None:
-    result = validate(qinghai_dataset())
+def test_human_report_names_rule_figures_and_lines(qinghai: Disclosure) -> None:
+    result = validate(qinghai_dataset(qinghai))
     zh, en = format_report(result, lang="zh"), format_report(result, lang="en")
     warning = result.warnings[0]
     assert warning.title_zh in zh and warning.title_en in en
@@ -213,8 +214,8 @@ def test_human_report_names_rule_figures_and_lines() -> None:
         assert source in zh and source in en
 
 
-def test_report_graph_is_a_shacl_report() -> None:
-    graph = validate(qinghai_dataset()).report_graph()
+def test_report_graph_is_a_shacl_report(qinghai: Disclosure) -> None:
+    graph = validate(qinghai_dataset(qinghai)).report_graph()
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     assert graph.value(report, SH.conforms) == Literal(False)
     assert len(list(graph.objects(report, SH.result))) >= 2
@@ -230,9 +231,9 @@ def test_run_validate_exit_codes_and_report_file(tmp_path: Path) -> None:
     assert run_validate([missing], None) == 2
 
 
-def test_run_validate_reads_rdf_files(tmp_path: Path) -> None:
+def test_run_validate_reads_rdf_files(tmp_path: Path, qinghai: Disclosure) -> None:
     trig = tmp_path / "qinghai.trig"
-    qinghai_dataset().serialize(trig, format="trig")
+    qinghai_dataset(qinghai).serialize(trig, format="trig")
     assert run_validate([trig], None) == 0
     broken = tmp_path / "broken.ttl"
     broken.write_text("this is not turtle", encoding="utf-8")

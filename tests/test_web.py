@@ -7,9 +7,7 @@ with the tiny fixtures.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
 import threading
 import time
 import urllib.error
@@ -23,7 +21,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML
 from SPARQLWrapper import SPARQLWrapper as Wrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-from tests.servers import free_port, start, stop
+from tests.servers import BASE, fetch, serving
 
 from budgetgraph import store
 
@@ -37,24 +35,9 @@ pytestmark = [
 ]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
-BASE = "http://127.0.0.1:8000/"  # the configured base; the server listens elsewhere
 TIMEOUT = 1.5
 HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
          "?m ?n2 ?o }")
-
-
-@contextlib.contextmanager
-def serving(directory: Path, **settings: object) -> Iterator[str]:
-    """Run ``budgetgraph.web.serve`` over ``directory`` in a subprocess; yield its URL."""
-    port = free_port()
-    options = "".join(f", {name}={value!r}" for name, value in settings.items())
-    code = (f"from budgetgraph.web import serve; "
-            f"serve({str(directory)!r}, port={port}, workers=1{options})")
-    process = start([sys.executable, "-c", code], port, within=20)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -67,23 +50,6 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving(directory, query_timeout=TIMEOUT, max_result_rows=30, query_processes=2,
                  queue_timeout=5, service_allowlist="http://127.0.0.1:9/sparql") as url:
         yield url
-
-
-def fetch(url: str, *, accept: str | None = None, data: bytes | None = None,
-          content_type: str | None = None, method: str | None = None
-          ) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP request; errors are returned, not raised."""
-    request = urllib.request.Request(url, data=data, method=method)
-    if accept:
-        request.add_header("Accept", accept)
-    if content_type:
-        request.add_header("Content-Type", content_type)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 def _wrapper(url: str, query: str, fmt: str) -> Wrapper:

@@ -10,27 +10,19 @@ which the side-by-side view needs.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import re
 import urllib.parse
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 import rdflib
-from tests.corpus import QINGHAI, pdf
-from tests.test_web import BASE, fetch, serving
+from tests.samples import XSS
+from tests.servers import BASE, fetch
+from tests.stores import RealStore
 
-from budgetgraph import store
-from budgetgraph.model import Disclosure, DocumentKind, Phase, SourceRef
-from budgetgraph.pipeline import document_dataset
-from budgetgraph.rdf.convert import add_reference, new_dataset
-from budgetgraph.rdf.uris import Minter
-from budgetgraph.readers import read
 from budgetgraph.web.examples import EXAMPLE_QUERIES
 
 BUREAU = "互助土族自治县社会保险服务局"
@@ -39,71 +31,6 @@ BUDGET = ORG + "/2024/budget"
 FINAL = ORG + "/2024/final"
 CODE = "/id/code/func/2024/2080109"
 PROJECT = "/id/project/63022300024T000000053"
-XSS = "<script>alert('untrusted')</script>"
-GENERATED_FILE = "GENERATED-final-from-huzhu-social-insurance-bureau-2024-budget.txt"
-
-
-def _renamed(value: Any, file: str) -> Any:
-    """``value`` with every SourceRef inside it pointing at ``file``."""
-    if isinstance(value, SourceRef):
-        return dataclasses.replace(value, file=file)
-    if isinstance(value, list):
-        return [_renamed(item, file) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{  # type: ignore[misc]
-            f.name: _renamed(getattr(value, f.name), file)
-            for f in dataclasses.fields(value) if f.init})
-    return value
-
-
-def generated_final(budget: Disclosure) -> Disclosure:
-    """GENERATED FIXTURE: ``budget`` as if it were the same year's 决算, figures × 0.9,
-    with untrusted markup in the 三公 table's title."""
-    def scaled(value: Decimal | None) -> Decimal | None:
-        return None if value is None else (value * Decimal("0.9")).quantize(Decimal("0.01"))
-
-    tables = [dataclasses.replace(
-        table, title=table.title + (XSS if table.kind.name == "THREE_PUBLIC" else ""),
-        columns=[dataclasses.replace(c, phase=Phase.FINAL) for c in table.columns],
-        rows=[dataclasses.replace(r, values={k: scaled(v) for k, v in r.values.items()})
-              for r in table.rows]) for table in budget.tables]
-    final = dataclasses.replace(budget, kind=DocumentKind.DEPARTMENT_FINAL, tables=tables,
-                                source_file=GENERATED_FILE)
-    return _renamed(final, GENERATED_FILE)  # type: ignore[no-any-return]
-
-
-@dataclasses.dataclass(frozen=True)
-class RealStore:
-    directory: Path
-    qinghai_graphs: tuple[str, ...]  # the Qinghai document and every reference graph
-
-
-@pytest.fixture(scope="session")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> RealStore:
-    directory = tmp_path_factory.mktemp("pages") / "store"
-    minter = Minter(BASE)
-    qinghai = read(QINGHAI)
-    documents = [qinghai, generated_final(qinghai), read(pdf("F01")), read(pdf("F11"))]
-    graphs = []
-    for document in documents:
-        iri, dataset = document_dataset(document, minter)
-        store.load_graph(directory, iri, dataset)
-        graphs.append(iri)
-    reference = new_dataset()
-    add_reference(reference, minter=minter, years=sorted({d.year for d in documents}))
-    for graph in reference.graphs():
-        if len(graph) and not str(graph.identifier).startswith("urn:x-rdflib"):
-            single = new_dataset()
-            single.graph(graph.identifier).__iadd__(graph)
-            store.load_graph(directory, str(graph.identifier), single)
-            graphs.append(str(graph.identifier))
-    return RealStore(directory, (graphs[0], *graphs[4:]))
-
-
-@pytest.fixture(scope="session")
-def real_server(real_store: RealStore) -> Iterator[str]:
-    with serving(real_store.directory) as url:
-        yield url
 
 
 def page(url: str) -> str:

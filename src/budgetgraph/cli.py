@@ -57,6 +57,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_load(args: argparse.Namespace) -> int:
     from budgetgraph import remote
     from budgetgraph.pipeline import load
+    from budgetgraph.report import format_refused
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -66,15 +67,19 @@ def _cmd_load(args: argparse.Namespace) -> int:
     endpoint = None
     if args.endpoint is not None:
         password = os.environ.get(args.password_env) if args.password_env else None
-        endpoint = remote.endpoint(args.endpoint, engine=args.engine, user=args.user,
+        endpoint = remote.endpoint(args.endpoint, engine=args.engine or "generic",
+                                   user=args.user,
                                    password=password)
     _register_regions(args.region)
     result = load(args.files, args.store, base=args.base, force=args.force,
-                  endpoint=endpoint, say=say)
-    total = sum(quads for _, _, quads in result.documents)
-    say(f"{args.store or args.endpoint}: {len(result.documents)} document(s), {total} quads, "
-        f"{result.reference_quads} quads of ontology and code lists")
-    return 0
+                  all_or_nothing=args.all_or_nothing, endpoint=endpoint, say=say)
+    if result.refused:
+        say(format_refused(result.refused, total=len(args.files)))
+    held = result.holdings
+    say(f"{args.store or args.endpoint}: {held.documents} document(s), "
+        f"{held.document_quads} quads, {held.reference_quads} quads of ontology and code lists "
+        f"(this load: {len(result.documents)} loaded, {len(result.refused)} refused)")
+    return result.exit_code
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -95,18 +100,62 @@ def _register_regions(pairs: Sequence[str]) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """Settings from ``--setting NAME VALUE`` (any of web/settings.py's, checked and coerced
+    there) and from the options that name a setting; one setting given both ways is an
+    error rather than a silent precedence."""
     from budgetgraph.web.serve import serve
 
-    if (args.store is None) == (args.endpoint is None):
+    settings: dict[str, object] = {}
+    for name, value in args.setting:
+        if name in settings:
+            raise BudgetgraphError(f"--setting {name} given twice")
+        settings[name] = value
+    options = {"store_dir": ("--store", args.store), "endpoint": ("--endpoint", args.endpoint),
+               "endpoint_engine": ("--engine", args.engine),
+               "endpoint_user": ("--user", args.user),
+               "endpoint_password_env": ("--password-env", args.password_env),
+               "base_iri": ("--base", args.base),
+               "service_allowlist": ("--service-allow", tuple(args.service_allow) or None)}
+    for name, (flag, value) in options.items():
+        if value is None:
+            continue
+        if name in settings:
+            raise BudgetgraphError(f"{flag} and --setting {name} both given: use one")
+        settings[name] = value
+    if bool(settings.get("store_dir")) == bool(settings.get("endpoint")):
         raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
-    settings: dict[str, object] = {"service_allowlist": tuple(args.service_allow)}
-    if args.endpoint is not None:
-        settings |= {"endpoint": args.endpoint, "endpoint_engine": args.engine,
-                     "endpoint_user": args.user or "",
-                     "endpoint_password_env": args.password_env or ""}
-    serve(args.store, host=args.host, port=args.port, base=args.base, workers=args.workers,
-          **settings)
+    store_dir = settings.pop("store_dir", None)
+    serve(None if store_dir is None else str(store_dir), host=args.host, port=args.port,
+          workers=args.workers, **settings)
     return 0
+
+
+def _http_url(text: str) -> str:
+    """An endpoint URL: http or https with a host, checked before anything connects."""
+    scheme, sep, rest = text.partition("://")
+    if scheme not in ("http", "https") or not sep or not rest.split("/", 1)[0]:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text
+
+
+def _base_iri(text: str) -> str:
+    """A base IRI: an http(s) URL ending in '/', as every minted IRI starts with it."""
+    if not text.endswith("/"):
+        raise argparse.ArgumentTypeError(f"a base IRI must end with '/': {text!r}")
+    return _http_url(text)
+
+
+def _port(text: str) -> int:
+    port = _positive(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port (1-65535): {text!r}")
+    return port
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 #: --format names → RdfFormat member names (rdflib is imported only by convert)
@@ -114,10 +163,48 @@ _FORMATS = {"turtle": "TURTLE", "nt": "NTRIPLES", "nquads": "NQUADS", "trig": "T
             "jsonld": "JSONLD"}
 
 
+class _PrintAndExit(argparse.Action):
+    """An option that prints a text and exits, like ``--help``. The text is built only
+    when asked: it needs imports that every other command's start-up would pay for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(self.text())
+        parser.exit()
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+
+class _Version(_PrintAndExit):
+    def text(self) -> str:
+        from importlib.metadata import version
+
+        return f"budgetgraph {version('budgetgraph')}"
+
+
+class _HelpSettings(_PrintAndExit):
+    """Every setting, its default and meaning, from the one table in web/settings.py."""
+
+    def text(self) -> str:
+        import textwrap
+
+        from budgetgraph.web.settings import SETTINGS
+
+        return "\n".join(
+            f"{s.name} (default {s.default!r})\n"
+            + textwrap.fill(s.help, width=88, initial_indent="    ", subsequent_indent="    ")
+            for s in SETTINGS)
+
+
 def _endpoint_options(command: argparse.ArgumentParser, endpoint_help: str) -> None:
     """--endpoint and its companions, the same for load and serve."""
-    command.add_argument("--endpoint", metavar="URL", help=endpoint_help)
-    command.add_argument("--engine", default="generic",
+    command.add_argument("--endpoint", type=_http_url, metavar="URL", help=endpoint_help)
+    command.add_argument("--engine",
                          choices=["virtuoso", "oxigraph", "fuseki", "graphdb", "generic"],
                          help="which engine --endpoint is (default generic)")
     command.add_argument("--user", help="user for --endpoint")
@@ -130,6 +217,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="budgetgraph",
         description="Publish Chinese budget disclosures (部门预算/单位预算/部门决算) "
                     "as linked data.")
+    parser.add_argument("--version", action=_Version, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files = {"nargs": "+", "type": Path, "metavar": "FILE"}
     region = {"action": "append", "default": [], "metavar": "NAME=CODE",
@@ -143,7 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--region", **region)
     parse.set_defaults(run=_cmd_parse)
 
-    base = {"default": DEFAULT_BASE, "metavar": "IRI",
+    base = {"default": DEFAULT_BASE, "type": _base_iri, "metavar": "IRI",
             "help": f"base IRI of every minted IRI (default {DEFAULT_BASE})"}
 
     convert = commands.add_parser("convert", help="documents → RDF")
@@ -174,6 +262,10 @@ def _parser() -> argparse.ArgumentParser:
                             "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
     load.add_argument("--force", action="store_true",
                       help="load documents even when they have violations")
+    load.add_argument("--all-or-nothing", action="store_true",
+                      help="load nothing if any document is refused (by default the others "
+                           "are loaded, the refused listed, and the exit status is 1, or 2 if "
+                           "one could not be read)")
     load.add_argument("--base", **base)
     load.add_argument("--region", **region)
     load.set_defaults(run=_cmd_load)
@@ -187,14 +279,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="an endpoint that queries may call with SERVICE (repeatable; "
                             "none by default)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--base", **base)
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    serve.add_argument("--port", type=_port, default=8000)
+    serve.add_argument("--base", **{**base, "default": None})  # the base_iri setting's
+    serve.add_argument("--setting", nargs=2, action="append", default=[],
+                       metavar=("NAME", "VALUE"),
+                       help="a server setting (repeatable; a list is comma-separated): "
+                            "--help-settings lists them, docs/server.md explains them")
+    serve.add_argument("--help-settings", action=_HelpSettings,
+                       help="list every server setting and exit")
+    serve.add_argument("--workers", type=_positive, default=2,
+                       help="gunicorn workers (default 2)")
     serve.set_defaults(run=_cmd_serve)
 
     compare = commands.add_parser(
         "compare", help="one classification code across counties' endpoints")
-    compare.add_argument("--endpoint", action="append", required=True, metavar="URL",
+    compare.add_argument("--endpoint", action="append", required=True, type=_http_url,
+                         metavar="URL",
                          help="a SPARQL endpoint (repeat for each county)")
     compare.add_argument("--code", default="208", help="functional code (default 208)")
     compare.add_argument("--year", type=int, default=2024, help="fiscal year (default 2024)")

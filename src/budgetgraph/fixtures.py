@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-#: The real document every generated county is made from.
+#: The real document every generated county is made from: ``data/`` of a checkout (an
+#: installed wheel has no data/; give the file to :func:`write_counties` or :func:`main`).
 SOURCE = (Path(__file__).resolve().parents[2] / "data"
           / "huzhu-social-insurance-bureau-2024-budget.txt")
 
@@ -176,9 +177,10 @@ def transform(text: str, county: County) -> str:
     return "\n".join(out)
 
 
-def write_counties(directory: Path, counties: Iterable[County] = GENERATED_COUNTIES) -> list[Path]:
+def write_counties(directory: Path, counties: Iterable[County] = GENERATED_COUNTIES, *,
+                   source: Path = SOURCE) -> list[Path]:
     """Write each county's generated document into ``directory``; return their paths."""
-    text = SOURCE.read_text(encoding="utf-8")
+    text = source.read_text(encoding="utf-8")
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for county in counties:
@@ -207,11 +209,18 @@ def regions_known(counties: Iterable[County] = GENERATED_COUNTIES) -> Iterator[N
 
 
 def main(argv: list[str]) -> int:
-    """``python -m budgetgraph.fixtures DIR``: write the counties, each with its ``--region``."""
-    if len(argv) != 1:
-        print("usage: python -m budgetgraph.fixtures DIR", file=sys.stderr)
+    """``python -m budgetgraph.fixtures DIR [SOURCE]``: write the counties made from
+    ``SOURCE`` (default :data:`SOURCE`), each with its ``--region``."""
+    if len(argv) not in (1, 2):
+        print("usage: python -m budgetgraph.fixtures DIR [SOURCE]", file=sys.stderr)
         return 2
-    for county, path in zip(GENERATED_COUNTIES, write_counties(Path(argv[0])), strict=True):
+    source = Path(argv[1]) if len(argv) == 2 else SOURCE
+    if not source.is_file():
+        print(f"budgetgraph.fixtures: error: {source}: no such file (the Qinghai text export "
+              "of data/ in a checkout; give its path as SOURCE)", file=sys.stderr)
+        return 2
+    written = write_counties(Path(argv[0]), source=source)
+    for county, path in zip(GENERATED_COUNTIES, written, strict=True):
         print(f"{path}  --region {county.region}={county.code}")
     return 0
 

@@ -23,6 +23,7 @@ from budgetgraph.readers import read
 
 if TYPE_CHECKING:
     from budgetgraph import remote
+    from budgetgraph.validate import Finding
 
 
 class ValidationRefused(BudgetgraphError):
@@ -31,13 +32,45 @@ class ValidationRefused(BudgetgraphError):
     exit_code = 1
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A document a load left out: it could not be read, or it breaks identities."""
+
+    file: str
+    #: One line naming the file (and page and line) and why, like any error of the CLI
+    reason: str
+    #: The violations that refused it (empty when it could not be read)
+    violations: tuple[Finding, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """2 for a document that could not be read, 1 for one with violations (as
+        ``validate`` exits)."""
+        return 1 if self.violations else 2
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a store holds after a load: every document loaded so far, not just this run's."""
+
+    documents: int
+    document_quads: int
+    reference_quads: int
+
+
 @dataclass
 class Loaded:
     """What one ``load`` did, for the progress lines and the tests."""
 
     documents: list[tuple[str, str, int]] = field(default_factory=list)  # file, graph, quads
     reference_quads: int = 0
-    findings: list[str] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    holdings: Holdings = field(default_factory=lambda: Holdings(0, 0, 0))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every document was loaded, else the worst refusal's (see :class:`Refused`)."""
+        return max((r.exit_code for r in self.refused), default=0)
 
 
 def document_dataset(doc: Disclosure, minter: Minter) -> tuple[str, Dataset]:
@@ -48,18 +81,22 @@ def document_dataset(doc: Disclosure, minter: Minter) -> tuple[str, Dataset]:
 
 
 def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,
-         endpoint: remote.Endpoint | None = None,
+         all_or_nothing: bool = False, endpoint: remote.Endpoint | None = None,
          say: Callable[[str], None] = print) -> Loaded:
     """Load documents into the store at ``store_dir`` (or a remote ``endpoint``),
     each replacing its own graph.
 
     Every document is read, converted and validated before anything is
-    written; a document with violations is refused (:class:`ValidationRefused`)
-    unless ``force``, and nothing of the run is loaded. Into the embedded
-    store the whole run is one :func:`store.replace_graphs` (a bulk write into
-    a copy, swapped in at once), so an interrupted load leaves the store as it
-    was. A remote engine gets one atomic replacement per graph, so there an
-    interrupted load leaves every graph either as it was or wholly new.
+    written. One that cannot be read, or that has violations (unless
+    ``force``), is left out and listed in :attr:`Loaded.refused`; the others
+    are loaded, so one bad document in a batch of hundreds does not hold the
+    rest back. With ``all_or_nothing`` the first refusal raises instead
+    (:class:`~budgetgraph.errors.ReadError` or :class:`ValidationRefused`)
+    and nothing is loaded. Into the embedded store the whole run is one
+    :func:`store.replace_graphs` (a bulk write into a copy, swapped in at
+    once), so an interrupted load leaves the store as it was. A remote engine
+    gets one atomic replacement per graph, so there an interrupted load leaves
+    every graph either as it was or wholly new.
     """
     from budgetgraph import store  # imported where used: reading and converting need neither
     from budgetgraph.validate import validate
@@ -76,20 +113,39 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
     years: set[int] = set()
     result = Loaded()
     for path in paths:
-        doc = read(path)
+        try:
+            doc = read(path)
+        except BudgetgraphError as error:
+            if all_or_nothing:
+                raise
+            result.refused.append(Refused(str(path), str(error)))
+            say(f"not read: {error}")
+            continue
         iri, dataset = document_dataset(doc, minter)
         outcome = validate(dataset)
-        result.findings.extend(f"{path.name}: {finding.severity} {finding.title_en}"
-                               for finding in (*outcome.violations, *outcome.warnings))
-        if outcome.violations and not force:
-            raise ValidationRefused(
-                f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
-                "anyway; `budgetgraph validate` shows them)", file=str(path))
         say(f"read {path.name}: {len(doc.tables)} tables, "
             f"{doc.coverage.figures_consumed}/{doc.coverage.figures_total} figures, "
             f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)")
+        if outcome.violations and not force:
+            refusal = ValidationRefused(
+                f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
+                "anyway; `budgetgraph validate` shows them in full)", file=str(path))
+            if all_or_nothing:
+                raise refusal
+            result.refused.append(Refused(str(path), str(refusal), tuple(outcome.violations)))
+            continue
         prepared.append((path, iri, dataset))
         years.add(doc.year)
+    if prepared:
+        _write(prepared, years, minter, write, result, say)
+    result.holdings = holdings(store_dir, endpoint, minter)
+    return result
+
+
+def _write(prepared: list[tuple[Path, str, Dataset]], years: set[int], minter: Minter,
+           write: Callable[..., dict[str, int]], result: Loaded,
+           say: Callable[[str], None]) -> None:
+    """The documents and the reference graphs of their years, in one write."""
     reference = new_dataset()
     add_reference(reference, minter=minter, years=sorted(years))
     references: list[tuple[str, Dataset]] = []
@@ -112,7 +168,25 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
     for path, iri, _ in prepared:
         result.documents.append((path.name, iri, counts[iri]))
         say(f"loaded {path.name} into <{iri}>: {counts[iri]} quads")
-    return result
+
+
+def holdings(store_dir: Path | None, endpoint: remote.Endpoint | None,
+             minter: Minter) -> Holdings:
+    """Count what the store (or the engine, under ``minter``'s base) holds now: the
+    document graphs (``{base}graph/org/…``) and the reference graphs beside them."""
+    from budgetgraph import remote, store
+
+    if endpoint is not None:
+        graphs = remote.RemoteStore(endpoint, graph_prefix=minter.base).graphs()
+    elif store_dir is not None and store_dir.exists():
+        graphs = store.open_read_only(store_dir).graphs()
+    else:
+        graphs = []  # nothing was ever loaded there
+    documents = str(minter.graph("org/"))
+    ours = [g for g in graphs if g.iri.startswith(str(minter.graph("")))]
+    mine = [g.triples for g in ours if g.iri.startswith(documents)]
+    return Holdings(len(mine), sum(mine),
+                    sum(g.triples for g in ours if not g.iri.startswith(documents)))
 
 
 def _load_remote(endpoint: remote.Endpoint, sources: list[tuple[str, Dataset]], *,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from budgetgraph.pipeline import Refused
 from budgetgraph.validate import (
     Figure,
     Finding,
@@ -92,6 +93,17 @@ def _amount(value: Decimal | None, finding: Finding, unit: Figure | None) -> str
     if unit is not None and unit.factor and unit.factor != 1:
         return f"{plain(value / unit.factor)}{unit.unit} ({plain(value)}元)"
     return f"{plain(value)}元"
+
+
+def format_refused(refused: list[Refused], *, total: int) -> str:
+    """The documents a load left out, each with its reason and every violation in one
+    line of figures (``validate`` shows the figures' sources)."""
+    lines = [f"refused {len(refused)} of {total} document(s):"]
+    for document in refused:
+        lines.append(f"  {document.reason}")
+        for finding in document.violations:
+            lines.append(f"    [violation] {finding.title_en}: {finding.message_en}")
+    return "\n".join(lines)
 
 
 # -- the command ----------------------------------------------------------------

@@ -21,6 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal as OneOf
@@ -38,7 +40,9 @@ from budgetgraph.rdf.namespaces import BG, OBEU_DIMENSION, OBEU_MEASURE, PROV, R
 from budgetgraph.rdf.uris import Minter
 
 #: The shapes, kept at the top of the repository like the ontology.
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+#: The SHACL shapes: package data (``shapes/`` of the repository, mapped into the package
+#: by pyproject.toml), so an installed wheel finds them too.
+SHAPES_DIR: Traversable = files("budgetgraph.shapes")
 #: Shapes run on every document; ``reference.ttl`` checks the ontology once.
 DOCUMENT_SHAPES = ("prefixes.ttl", "structure.ttl", "cube.ttl", "identities.ttl")
 REFERENCE_SHAPES = ("prefixes.ttl", "reference.ttl")
@@ -169,11 +173,11 @@ class Shapes:
     parameters_nt: str
 
 
-def load_shapes(paths: Iterable[Path]) -> Shapes:
+def load_shapes(paths: Iterable[Traversable]) -> Shapes:
     """Parse shape files and prepare them for both engines (:func:`shapes_from_graph`)."""
     source = Graph()
     for path in paths:
-        source.parse(path, format="turtle")
+        source.parse(data=path.read_text(encoding="utf-8"), format="turtle")
     return shapes_from_graph(source)
 
 

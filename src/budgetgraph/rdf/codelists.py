@@ -2,7 +2,7 @@
 
 Classifications (functional, economic) are versioned by year: a code belongs to
 one year's list, ``{base}id/code/func/2024/208``. The lists we hold are samples
-of the national lists (see ``/work/shared/codelists/README.md``) observed in
+of the national lists (see ``tests/corpus/codelists/README.md``) observed in
 2023–2026 documents, plus the 28 类 of 2024; a document's well-formed code that is
 not here still gets a concept, in the document's own graph, typed
 ``bg:UnlistedCode`` (see :mod:`.convert`).
@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from rdflib import Graph, Literal, URIRef
 
@@ -27,7 +27,8 @@ from budgetgraph.model import TableKind
 from budgetgraph.rdf.namespaces import BG, COFOG, DCTERMS, PREFIXES, RDF, SKOS
 from budgetgraph.rdf.uris import TABLE_SLUGS, Minter, normalise_name
 
-DATA = Path(__file__).parent / "codelists"
+#: The lists' CSV files, package data of ``budgetgraph.rdf``
+DATA = files("budgetgraph.rdf") / "codelists"
 
 #: Years whose functional and economic lists we publish; the observed lists span
 #: 2023–2026 documents and the 类 list of 2024 is assumed for all four.

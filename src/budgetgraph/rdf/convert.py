@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from importlib.resources import files
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -72,8 +72,9 @@ from budgetgraph.rdf.uris import (
     source_segment,
 )
 
-#: The ontology, kept at the top of the repository (``ontology/budgetgraph.ttl``).
-ONTOLOGY_PATH = Path(__file__).resolve().parents[3] / "ontology" / "budgetgraph.ttl"
+#: The ontology: package data (``ontology/`` of the repository, mapped into the package by
+#: pyproject.toml), so an installed wheel finds it too.
+ONTOLOGY = files("budgetgraph.ontology") / "budgetgraph.ttl"
 
 PHASES = {
     Phase.BUDGET: BG.PhaseBudget,
@@ -136,7 +137,7 @@ def new_dataset() -> Dataset:
 
 def ontology_graph() -> Graph:
     graph = codelists.new_graph()
-    graph.parse(ONTOLOGY_PATH, format="turtle")
+    graph.parse(data=ONTOLOGY.read_text(encoding="utf-8"), format="turtle")
     return graph
 
 

@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from rdflib import Dataset, Graph
 
 from budgetgraph.rdf.namespaces import PREFIXES
 
-CONTEXT_PATH = Path(__file__).with_name("context.jsonld")
+#: The JSON-LD context, package data of ``budgetgraph.rdf``
+CONTEXT = files("budgetgraph.rdf") / "context.jsonld"
 
 
 class RdfFormat(Enum):
@@ -53,7 +54,7 @@ class RdfFormat(Enum):
 
 @cache
 def _context_text() -> str:
-    return CONTEXT_PATH.read_text(encoding="utf-8")
+    return CONTEXT.read_text(encoding="utf-8")
 
 
 def jsonld_context() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from flask import Flask
@@ -33,6 +34,20 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return create_app(self._settings)
 
 
+def _require_free(host: str, port: int) -> None:
+    """Refuse a busy address in one line: gunicorn would retry it for seconds, then exit
+    with log lines of its own."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port,
+                                                             type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+            probe.bind(address)
+    except OSError as error:
+        raise SettingsError(f"{host}:{port}: cannot listen there "
+                            f"({error.strerror or error})") from None
+
+
 def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.1",
           port: int = 8000, base: str | None = None, workers: int = 2,
           **settings: Any) -> None:
@@ -52,11 +67,12 @@ def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.
         settings = {**settings, "store_dir": os.fspath(store_dir)}
     if base is not None:
         settings["base_iri"] = base
-    values = resolve(settings)  # fail fast on bad settings, before gunicorn forks
+    values = resolve(settings)  # fail fast on bad settings and fix paths, before gunicorn forks
     if values["endpoint"]:
         remote_endpoint(values)  # the password variable must be set
     else:
         require_store(values["store_dir"])
+    _require_free(host, port)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -67,4 +83,4 @@ def serve(store_dir: str | os.PathLike[str] | None = None, host: str = "127.0.0.
         "accesslog": "-",
         "control_socket_disable": True,  # gunicorn 27 would otherwise write under $HOME
     }
-    _Server(options, settings).run()
+    _Server(options, values).run()

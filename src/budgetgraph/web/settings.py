@@ -6,6 +6,7 @@ environment at request time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -71,6 +72,12 @@ class SettingsError(BudgetgraphError):
     """A setting name or value the server cannot use."""
 
 
+#: Settings that name a directory: made absolute when resolved, at start-up, against the
+#: working directory the command was given in (Flask would resolve a relative path
+#: against the package's folder, and a server may change directory after starting).
+PATHS = ("store_dir", "dumps_dir")
+
+
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The full settings: defaults overridden by ``overrides``, coerced to the default's type.
 
@@ -82,6 +89,9 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if name not in DEFAULTS:
             raise SettingsError(f"unknown setting {name!r}; known: {', '.join(DEFAULTS)}")
         values[name] = _coerce(name, value)
+    for name in PATHS:
+        if values[name]:
+            values[name] = os.path.abspath(values[name])
     if not str(values["base_iri"]).endswith("/"):
         raise SettingsError(f"base_iri must end with '/': {values['base_iri']}")
     if values["endpoint_engine"] not in ENGINES:
