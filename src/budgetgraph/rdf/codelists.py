@@ -43,6 +43,7 @@ ROW_LISTS: dict[str, tuple[URIRef, ...]] = {
     "gov-econ": (BG.EconomicRows,),
     "item": (BG.FunctionalRows, BG.EconomicRows, BG.SummaryRows),
     "income": (BG.SummaryRows,),
+    "fund": (BG.SummaryRows,),
     "exptype": (BG.SummaryRows,),
     "column": (BG.Columns,),
 }

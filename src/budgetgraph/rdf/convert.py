@@ -718,12 +718,12 @@ class _Converter:
             self.member(concept, target)
 
     def named_row(self, row: Row) -> tuple[URIRef, str, int | None, str | None]:
-        """A row without a code: an income type, a summary item (合计 …), an expenditure
-        type, or a name we do not know (minted from its hash); with its level and the
-        name its concept has."""
+        """A row without a code: an income type, a summary item (合计 …), a fund source
+        (一般公共预算资金 under 财政拨款收入), an expenditure type, or a name we do not
+        know (minted from its hash); with its level and the name its concept has."""
         name = row.name.strip()
         level = 0 if row.is_total or row.level == 0 else None
-        for scheme in ("income", "item", "exptype"):
+        for scheme in ("income", "item", "fund", "exptype"):
             found = codelists.term(scheme, name) if name else None
             if found is not None:
                 iri = self.minter.concept(scheme, found.notation)
