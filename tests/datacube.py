@@ -134,7 +134,8 @@ CONSTRAINTS: dict[str, str] = {
 }
 
 #: IC-20 and IC-21 are templates over each hierarchical code list's parent-child property.
-HIERARCHIES = "SELECT DISTINCT ?p WHERE { ?list a qb:HierarchicalCodeList ; qb:parentChildProperty ?p }"
+HIERARCHIES = """SELECT DISTINCT ?p WHERE {
+  ?list a qb:HierarchicalCodeList ; qb:parentChildProperty ?p }"""
 IC20 = """SELECT ?x ?v WHERE {
   ?x qb:dataSet/qb:structure/qb:component/qb:componentProperty ?dim .
   ?dim a qb:DimensionProperty ; qb:codeList ?list . ?list a qb:HierarchicalCodeList .

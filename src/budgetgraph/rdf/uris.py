@@ -220,6 +220,10 @@ class Minter:
     def document_graph(self, doc: DocKey) -> URIRef:
         return self.graph(f"org/{doc.path}")
 
+    def validation_graph(self, doc: DocKey) -> URIRef:
+        """Where the document's validation findings are published, beside its graph."""
+        return self.graph(f"validation/org/{doc.path}")
+
     def code_graph(self, name: str, year: int | None = None) -> URIRef:
         return self.graph(f"code/{name}" if year is None else f"code/{name}/{year}")
 
