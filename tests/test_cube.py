@@ -24,7 +24,14 @@ from budgetgraph.rdf.names import normalise_name
 from budgetgraph.rdf.serialize import RdfFormat, serialize
 from budgetgraph.rdf.uris import TABLE_SLUGS, name_hash
 from budgetgraph.readers import read
-from budgetgraph.web.examples import COUNTED_ONCE, FUNCTION_BY_REGION, PREFIXES
+from budgetgraph.web.examples import (
+    BASIC_VS_PROJECT,
+    COUNTED_ONCE,
+    EXECUTION,
+    FUNCTION_BY_REGION,
+    PREFIXES,
+    THREE_PUBLIC_OVER_YEARS,
+)
 
 CORPUS = [*sorted(PDF_DIR.glob("*.pdf")), QINGHAI_SHARED]
 BASE = "http://127.0.0.1:8000/"
@@ -264,3 +271,81 @@ def test_the_landing_example_gives_each_region_its_208_once(documents: dict[str,
     f05 = documents[next(p.name for p in CORPUS if p.name.startswith("F05"))]
     f05_table = next(t for t in f05.tables if TABLE_SLUGS[t.kind] == "expenditure")
     assert f05_table.row("208") is not None, "F05 prints 208: leaving it out is what is tested"
+
+
+# -- the researcher's questions, against the model ------------------------------------------
+
+
+def _counted(documents: dict[str, Disclosure]) -> list[Disclosure]:
+    """The budgets a sum counts: 部门预算, and 单位预算 whose department's is not loaded."""
+    consolidated = {(normalise_name(d.department), d.year) for d in documents.values()
+                    if d.kind.value == "部门预算"}
+    return [d for d in documents.values() if d.kind.value == "部门预算" or (
+        d.kind.value == "单位预算" and (normalise_name(d.department), d.year) not in consolidated)]
+
+
+def test_basic_against_project_spending(documents: dict[str, Disclosure],
+                                        everything: ox.Store) -> None:
+    expected: Counter[tuple[str, str, Decimal]] = Counter()
+    for doc in _counted(documents):
+        table = next(t for t in doc.tables if TABLE_SLUGS[t.kind] == "expenditure")
+        total = table.total_row()
+        for key, kind in (("基本支出", "basic"), ("项目支出", "project")):
+            value = total.values.get(key) if total else None
+            if value is not None:
+                expected[(str(doc.year), kind, value * table.unit.factor)] += 1
+    got = Counter((row["year"].rsplit("/", 1)[-1], row["type"], Decimal(row["yuan"]))
+                  for row in _query(everything, BASIC_VS_PROJECT))
+    assert got == expected and len(got) > 10
+
+
+THREE_PUBLIC_ITEMS = {"total", "three-public-abroad", "three-public-vehicles",
+                      "three-public-reception", "operating-costs"}
+
+
+def test_three_public_costs_over_years(documents: dict[str, Disclosure],
+                                       everything: ox.Store) -> None:
+    expected: Counter[tuple[str, str, str, Decimal]] = Counter()
+    for doc in documents.values():
+        for table in doc.tables:
+            if TABLE_SLUGS[table.kind] != "three-public":
+                continue
+            if table.states_empty and not any(v is not None for r in table.rows
+                                              for v in r.values.values()):
+                first = table.column("合计") or table.column("小计") or table.columns[0]
+                expected[(str(doc.year), str(PHASES[first.phase]), "total", Decimal(0))] += 1
+            for column in table.columns:
+                parts = ColumnParts.of(column)
+                term = codelists.column_term(parts.meaning, table.kind)
+                value = table.rows[0].values.get(column.key) if table.rows else None
+                if (value is None or term is None or term.notation not in THREE_PUBLIC_ITEMS
+                        or parts.year(column, doc.year) != doc.year):
+                    continue
+                expected[(str(doc.year), str(PHASES[column.phase]), term.notation,
+                          value * table.unit.factor)] += 1
+    got = Counter((row["year"].rsplit("/", 1)[-1], row["phase"], row["item"],
+                   Decimal(row["amount"])) for row in _query(everything, THREE_PUBLIC_OVER_YEARS))
+    assert got == expected and len(got) > 20
+
+
+def test_execution_of_the_budget(documents: dict[str, Disclosure],
+                                 everything: ox.Store) -> None:
+    """决算 against 预算 of the same column: in the corpus, the 三公 tables of the
+    决算 documents print both (F02: 公务接待费 3,900 against 28,500, 13.68%)."""
+    expected = set()
+    for doc in documents.values():
+        for table in doc.tables:
+            if TABLE_SLUGS[table.kind] != "three-public" or not table.rows:
+                continue
+            by_key = {(ColumnParts.of(c).period, ColumnParts.of(c).meaning, c.phase.value):
+                      table.rows[0].values.get(c.key) for c in table.columns}
+            for (period, meaning, phase), final in by_key.items():
+                budget = by_key.get((period, meaning, "预算"))
+                if phase == "决算" and final is not None and budget:
+                    percent = (final / budget * 100).quantize(Decimal("0.01"))
+                    expected.add((codelists.column_term(meaning, table.kind).notation,
+                                  final * table.unit.factor, percent))
+    got = {(row["column"], Decimal(row["final"]), Decimal(row["percent"]).quantize(
+        Decimal("0.01"))) for row in _query(everything, EXECUTION)}
+    assert got == expected and ("three-public-reception", Decimal(3900),
+                                Decimal("13.68")) in got

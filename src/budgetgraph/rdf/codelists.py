@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -408,15 +408,20 @@ REGION_SOURCE = ("GB/T 2260 中华人民共和国行政区划代码，民政部 
 REGION_LATEST = "2019-04"
 
 
-def region_graph(minter: Minter) -> Graph:
+def region_graph(minter: Minter, codes: Iterable[str] | None = None) -> Graph:
     """Every GB/T 2260 division ever listed (1980–2019-04), with the years of the
-    first and last release that list it and its former names."""
+    first and last release that list it and its former names; or, given ``codes``,
+    those divisions and the ones enclosing them (what a converted file needs: the
+    store gets the whole list, 7,000 divisions)."""
+    wanted = None if codes is None else _with_ancestors(codes)
     graph = new_graph()
     scheme = minter.region_scheme()
     add_scheme(graph, scheme, "行政区划代码（GB/T 2260）", "Administrative divisions (GB/T 2260)")
     graph.add((scheme, DCTERMS.source, Literal(REGION_SOURCE, lang="zh")))
     graph.add((scheme, DCTERMS.modified, Literal(REGION_LATEST, datatype=XSD.gYearMonth)))
     for row in _read("regions.csv"):
+        if wanted is not None and row["code"] not in wanted:
+            continue
         concept = minter.region(row["code"])
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, BG.AdministrativeDivision))
@@ -435,6 +440,16 @@ def region_graph(minter: Minter) -> Graph:
         else:
             graph.add((concept, SKOS.topConceptOf, scheme))
     return graph
+
+
+def _with_ancestors(codes: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for code in codes:
+        current: str | None = code
+        while current and current not in found:
+            found.add(current)
+            current = regions()[current].parent if current in regions() else None
+    return found
 
 
 @dataclass(frozen=True)
@@ -458,9 +473,13 @@ def known_regions() -> dict[str, str]:
 
 
 def region_parent(code: str) -> str | None:
-    """The nearest enclosing division we know (city, then province), for an unlisted code."""
+    """The nearest enclosing division still listed (city, then province), for a code
+    the list does not hold; a division's own parent is in the list."""
+    if code in regions():
+        return regions()[code].parent
     for candidate in (code[:4] + "00", code[:2] + "0000"):
-        if candidate != code and candidate in regions():
+        region = regions().get(candidate)
+        if candidate != code and region is not None and region.current:
             return candidate
     return None
 
@@ -505,10 +524,10 @@ def _file_graph(path: Path) -> Graph:
     return graph
 
 
-def reference_graphs(minter: Minter, years: range | list[int] = LIST_YEARS
-                     ) -> Iterator[tuple[URIRef, Graph]]:
+def reference_graphs(minter: Minter, years: range | list[int] = LIST_YEARS, *,
+                     regions: Iterable[str] | None = None) -> Iterator[tuple[URIRef, Graph]]:
     """Every code-list graph with its graph IRI: classifications per year, fixed lists,
-    regions and COFOG."""
+    regions (all, or ``regions`` and what encloses them) and COFOG."""
     yield minter.graph("structure"), _file_graph(STRUCTURE_PATH)
     yield minter.graph("obeu"), _file_graph(OBEU_PATH)
     for year in sorted(set(years) & set(LIST_YEARS)):
@@ -519,6 +538,6 @@ def reference_graphs(minter: Minter, years: range | list[int] = LIST_YEARS
         yield minter.code_graph(code_list.name + "/any"), versionless_graph(minter, code_list)
     for name in TERM_LISTS:
         yield minter.code_graph(name), term_graph(minter, name)
-    yield minter.graph("region"), region_graph(minter)
+    yield minter.graph("region"), region_graph(minter, regions)
     yield minter.code_graph("cofog"), cofog_graph()
 

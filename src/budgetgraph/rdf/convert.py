@@ -142,16 +142,19 @@ def convert(disclosures: Iterable[Disclosure], *, base: str = DEFAULT_BASE,
             ) -> Dataset:
     """The RDF of ``disclosures``: one named graph per document, plus (with
     ``reference``) the ontology, the structure and the code lists of their years
-    in theirs. ``sources`` gives, per source file, what :class:`SourceInfo` knows."""
+    in theirs (of the divisions list, those the documents are in). ``sources``
+    gives, per source file, what :class:`SourceInfo` knows."""
     minter = Minter(base)
     dataset = new_dataset()
     years: set[int] = set()
+    regions: set[str] = set()
     for disclosure in disclosures:
         info = (sources or {}).get(disclosure.source_file)
         disclosure_graph(disclosure, minter=minter, into=dataset, source=info)
         years.add(disclosure.year)
+        regions.add(disclosure_key(disclosure).region)
     if reference:
-        add_reference(dataset, minter=minter, years=sorted(years))
+        add_reference(dataset, minter=minter, years=sorted(years), regions=sorted(regions))
     return dataset
 
 
@@ -169,11 +172,12 @@ def ontology_graph() -> Graph:
     return graph
 
 
-def add_reference(dataset: Dataset, *, minter: Minter, years: Iterable[int]) -> None:
+def add_reference(dataset: Dataset, *, minter: Minter, years: Iterable[int],
+                  regions: Iterable[str] | None = None) -> None:
     """Add the ontology graph, the structure and the code-list graphs (classifications
-    of ``years``)."""
+    of ``years``; every division of GB/T 2260, or ``regions`` and what encloses them)."""
     _fill(dataset, minter.graph("ontology"), ontology_graph())
-    for iri, graph in codelists.reference_graphs(minter, list(years)):
+    for iri, graph in codelists.reference_graphs(minter, list(years), regions=regions):
         _fill(dataset, iri, graph)
 
 
@@ -560,6 +564,7 @@ class _Converter:
         return iri
 
     def unit_resource(self, iri: URIRef, name: str, code: str | None, *, own: bool) -> None:
+        self.add(iri, ORG.identifier, code)  # any document may be the one printing the code
         if iri in self._labelled:
             return
         self._labelled.add(iri)
@@ -567,7 +572,6 @@ class _Converter:
         self.add(iri, RDF.type, ORG.OrganizationalUnit)
         label = f"{name}（本级）" if own else name
         self.agent(iri, label)
-        self.add(iri, ORG.identifier, code)
         self.add(iri, BG.region, self.region)
         self.add(iri, ORG.unitOf, self.department)
         self.add(self.department, ORG.hasUnit, iri)

@@ -118,12 +118,12 @@ EXECUTION = PREFIXES + """SELECT ?organization ?year ?table ?row ?column ?budget
      obeu-dimension:organization ?organization ; obeu-dimension:fiscalYear ?year ;
      bg:column ?c ; obeu-measure:amount ?budget .
   ?ft bg:tableKind ?kind . ?bt bg:tableKind ?kind .
-  OPTIONAL { ?f bg:functionalClassification|bg:economicClassification|bg:summaryLine ?fr }
+  OPTIONAL { ?f bg:functionalClassification|bg:economicClassification|bg:summaryLine ?fr .
+             ?fr skos:notation ?row }
   OPTIONAL { ?b bg:functionalClassification|bg:economicClassification|bg:summaryLine ?br }
-  FILTER(COALESCE(?fr = ?br, !BOUND(?fr) && !BOUND(?br)))
+  FILTER(COALESCE(?fr = ?br, !BOUND(?fr) && !BOUND(?br)))   # the same row, or both one-row
   FILTER(?budget != 0)
   ?kind skos:notation ?table . ?c skos:notation ?column .
-  OPTIONAL { ?fr skos:notation ?row }
 }
 ORDER BY ?organization ?year ?table ?row ?column"""
 
