@@ -8,7 +8,8 @@ and would repeat the same joins and unions in every one of thirty queries; so
 this module writes those joins out once, for the graph being validated only:
 
 * ``bg:disclosure`` and ``bg:tableKind`` of an observation: its table's;
-* ``bg:item``: the value of whichever row dimension the table has;
+* ``bg:item``: the value of whichever row dimension the table has (the summary
+  item of the unnamed row where a table has one row and no row dimension);
 * ``bg:rowLevel``: 0 for a total line, else the code's level in its list (a
   table by budget unit states its own);
 * ``bg:side``: 收入 or 支出 on the lines of a two-sided summary table;
@@ -38,6 +39,8 @@ def shortcuts(data: Graph, reference: Graph) -> Graph:
     """The shortcut triples of every observation of ``data`` (one document),
     reading levels and implications from ``reference`` (its year's code lists)."""
     out = Graph()
+    unnamed = next((c for c in reference.subjects(SKOS.notation, Literal("row"))
+                    if (c, RDF.type, BG.SummaryItem) in reference), None)
     tables: dict[Node, tuple[Node | None, Node | None, Node | None]] = {}
     for table in set(data.objects(None, QB.dataSet)):
         tables[table] = (data.value(table, BG.disclosure), data.value(table, BG.tableKind),
@@ -48,7 +51,8 @@ def shortcuts(data: Graph, reference: Graph) -> Graph:
         _add(out, obs, BG.disclosure, doc)
         _add(out, obs, BG.tableKind, kind)
         item = next((v for p in ROW_DIMENSIONS for v in data.objects(obs, p)), None)
-        _add(out, obs, BG.item, item)
+        # a table of one row (the 三公 table) has no row dimension: its row is the unnamed row
+        _add(out, obs, BG.item, item if item is not None else unnamed)
         if (obs, BG.rowLevel, None) not in data and isinstance(item, URIRef):
             _add(out, obs, BG.rowLevel, _level(item, data, reference))
         if structure == BG.SummaryTableStructure:

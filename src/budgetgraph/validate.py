@@ -534,8 +534,9 @@ def _figure(data: Graph, ref: str) -> Figure:
     printed = data.value(node, BG.sourceValue)
     unit = data.value(node, BG.sourceUnit)
     money = key in MONEY_KEYS
-    # a table's stated total has a line of its own, apart from the table's title
-    line = (key == "total" and data.value(node, BG.statedTotalSource)) or _source_line(data, node)
+    # a table's stated total, and its note saying it is empty, have lines of their own
+    line = ((key == "total" and data.value(node, BG.statedTotalSource))
+            or (key == "note" and data.value(node, BG.emptyNote)) or _source_line(data, node))
     return Figure(
         iri=iri,
         label=str(data.value(node, RDFS.label) or iri.rsplit("/", 1)[-1]),

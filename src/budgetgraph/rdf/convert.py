@@ -619,7 +619,7 @@ class _Converter:
                     self.observation(table, kind, iri, decimals, row, item, column, value)
         empty_note = next((n for n in table.notes if n.states_empty), None)
         if empty_note is not None:
-            self.add(iri, BG.notedEmpty, True)
+            self.add(iri, BG.emptyNote, self.source(empty_note.source))
             if not printed:  # the note is the table's only figure: its total is zero
                 self.explicit_zero(table, kind, iri, empty_note)
 

@@ -109,23 +109,26 @@ THREE_PUBLIC_OVER_YEARS = PREFIXES + """SELECT ?organization ?year ?phase ?item 
 ORDER BY ?organization ?year ?phase ?item"""
 
 #: 决算 against 预算 for the same organisation, year, table, row and column meaning.
+_PAIRS = """?fd a bg:Disclosure ; obeu-dimension:organization ?organization .
+    ?ft bg:disclosure ?fd ; bg:tableKind ?kind .
+    ?f qb:dataSet ?ft ; obeu-dimension:budgetPhase obeu-budgetphase:executed ;
+       obeu-dimension:fiscalYear ?year ; bg:column ?c ; obeu-measure:amount ?final .
+    ?bt bg:tableKind ?kind ; bg:disclosure ?bd .      # a table of the same kind
+    ?bd obeu-dimension:organization ?organization .    # in the same organisation's documents
+    ?b qb:dataSet ?bt ; bg:column ?c ; obeu-dimension:budgetPhase obeu-budgetphase:approved ;
+       obeu-dimension:fiscalYear ?year ; obeu-measure:amount ?budget .
+    FILTER(?budget != 0)
+    ?kind skos:notation ?table . ?c skos:notation ?column ."""
 EXECUTION = PREFIXES + """SELECT ?organization ?year ?table ?row ?column ?budget ?final
        (ROUND(10000 * ?final / ?budget) / 100 AS ?percent) WHERE {
-  ?f obeu-dimension:budgetPhase obeu-budgetphase:executed ; qb:dataSet ?ft ;
-     obeu-dimension:organization ?organization ; obeu-dimension:fiscalYear ?year ;
-     bg:column ?c ; obeu-measure:amount ?final .
-  ?b obeu-dimension:budgetPhase obeu-budgetphase:approved ; qb:dataSet ?bt ;
-     obeu-dimension:organization ?organization ; obeu-dimension:fiscalYear ?year ;
-     bg:column ?c ; obeu-measure:amount ?budget .
-  ?ft bg:tableKind ?kind . ?bt bg:tableKind ?kind .
-  OPTIONAL { ?f bg:functionalClassification|bg:economicClassification|bg:summaryLine ?fr .
-             ?fr skos:notation ?row }
-  OPTIONAL { ?b bg:functionalClassification|bg:economicClassification|bg:summaryLine ?br }
-  FILTER(COALESCE(?fr = ?br, !BOUND(?fr) && !BOUND(?br)))   # the same row, or both one-row
-  FILTER(?budget != 0)
-  ?kind skos:notation ?table . ?c skos:notation ?column .
+  { """ + _PAIRS + """
+    VALUES ?rows { bg:functionalClassification bg:economicClassification bg:summaryLine }
+    ?f ?rows ?r . ?b ?rows ?r . ?r skos:notation ?row }    # the same row
+  UNION { """ + _PAIRS + """
+    ?ft qb:structure bg:ColumnTableStructure }              # a one-row table: the column says all
 }
 ORDER BY ?organization ?year ?table ?row ?column"""
+
 
 #: Every disclosure that breaks an identity, from the validation published with it.
 BROKEN_IDENTITIES = PREFIXES + """SELECT ?doc ?identity ?name (COUNT(?result) AS ?breaks)
