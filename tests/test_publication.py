@@ -276,3 +276,42 @@ def test_json_ld_is_compacted_with_a_context(server: str) -> None:
     assert "@context" in document and document["@context"]["dcat"] == str(DCAT)
     graph = rdflib.Graph().parse(data=body, format="json-ld")
     assert (rdflib.URIRef(BASE + "id/catalog"), RDF.type, DCAT.Catalog) in graph
+
+
+# -- one figure per fact, as compare and the department page give it ---------------------
+
+
+@pytest.fixture(scope="module")
+def department_and_unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over F04 (政府办 2025 部门预算) and F05 (its own unit's 单位预算)."""
+    store_dir = tmp_path_factory.mktemp("f04f05") / "store"
+    assert main(["load", str(pdf("F04")), str(pdf("F05")), "--store", str(store_dir)]) == 0
+    port = free_port()
+    process = start([str(Path(".venv/bin/budgetgraph").resolve()), "serve", "--store",
+                     str(store_dir), "--port", str(port), "--workers", "1"], port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def test_compare_counts_the_unit_budget_once(department_and_unit: str) -> None:
+    from budgetgraph.compare import compare
+
+    f04 = read(pdf("F04"))
+    table = next(t for t in f04.tables if t.kind.name == "EXPENDITURE")
+    own = table.row("208").values["合计"] * table.unit.factor  # type: ignore[union-attr,operator]
+    result = compare([department_and_unit + "/sparql"], "208", 2025)
+    assert result.complete and len(result.rows) == 1
+    assert result.rows[0].amount * 10000 == own  # F05 prints the same money: left out
+
+
+def test_the_department_page_lists_its_own_budget_once(department_and_unit: str) -> None:
+    department = M.org("310107", "上海市普陀区人民政府办公室")
+    status, _, body = _get(department_and_unit + department[len(BASE) - 1:], "application/json")
+    assert status == 200
+    years = json.loads(body)["years"]
+    assert [(y["year"], len(y["documents"])) for y in years] == [("2025", 1)]
+    status, _, body = _get(department_and_unit + M.own_unit(department)[len(BASE) - 1:],
+                           "application/json")
+    assert status == 200 and [y["year"] for y in json.loads(body)["years"]] == ["2025"]
