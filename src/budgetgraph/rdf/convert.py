@@ -745,17 +745,19 @@ class _Converter:
         concept is that group's line, so the two figures keep apart."""
         side = row.side or ""
         seen = self._lines.setdefault(side, [])
-        names = [name for name, _, _ in seen]
-        if concept not in {c for _, c, _ in seen} or not seen:
-            seen.append((row.name.strip(), concept, notation))
+        name = row.name.strip()
+        if concept not in {c for _, c, _ in seen}:
+            seen.append((name, concept, notation))
             return concept, notation, reference
-        group_name, group, _ = next(entry for entry in reversed(seen)
-                                    if names.count(entry[0]) == 1
-                                    and entry[0] != row.name.strip())
-        label = f"{group_name}：{row.name.strip()}"
+        names = [entry[0] for entry in seen]
+        group = next((entry for entry in reversed(seen)
+                      if names.count(entry[0]) == 1 and entry[0] != name), None)
+        # no line above to belong to: the repeat is told apart by where it is printed
+        label = f"{group[0]}：{name}" if group else f"{name}（{source_segment(row.source)}）"
         line = self.term("item", None, label)
-        self.add(line, SKOS.broader, group)
-        seen.append((row.name.strip(), line, notation))
+        if group:
+            self.add(line, SKOS.broader, group[1])
+        seen.append((name, line, notation))
         return line, str(line).rsplit("/", 1)[-1], label
 
     def unit_row(self, row: Row) -> RowItem:
