@@ -9,8 +9,8 @@ pyoxigraph (``use_default_graph_as_union``) and the servers.
 
 The regional queries read the documents' own 类 rows through one regional
 series (``bg:series``, docs/uri-scheme.md). Two references beside them give the
-same totals the ways the model makes unnecessary: joining region, table, column
-and level over every observation, and summing the 项 rows up to their 类 through
+same totals the ways the model makes unnecessary: joining region, document,
+table, column and code level, and summing the 项 rows up to their 类 through
 ``skos:broader*``.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX m: <http://data.openbudgets.eu/ontology/dsd/measure/>
 PREFIX dim: <http://data.openbudgets.eu/ontology/dsd/dimension/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -47,23 +48,23 @@ def queries(t: Targets) -> dict[str, str]:
 
     def class_totals(region: str, var: str) -> str:
         return (f"SELECT ?class (SUM(?x) AS ?{var}) WHERE {{"
-                f" ?o bg:series {series(region)} ; bg:functionalClass ?class ; m:amount ?x }}"
-                f" GROUP BY ?class")
+                f" ?o bg:series {series(region)} ; bg:functionalClassification ?class ;"
+                f" m:amount ?x }} GROUP BY ?class")
 
-    # pyoxigraph's plan follows the pattern order: written this way (as users would, and
-    # as the benchmark did before the series) the join takes ~0.1 s at 1M quads on disk;
-    # with the year bound, or the year before the level, it took 40-50 s
+    # pyoxigraph's plan follows the pattern order: from the region to its documents,
+    # their tables of the kind, then the observations of those tables
     select = "SELECT ?year ?class (SUM(?x) AS ?total) WHERE {"
-    joined = f"""?o bg:region <{t.base}id/region/{t.region_a}> ;
-     bg:tableKind <{code}/table/general-public> ; bg:column <{code}/column/total> ;"""
+    joined = f"""?d bg:region <{t.base}id/region/{t.region_a}> .
+  ?t bg:disclosure ?d ; bg:tableKind <{code}/table/general-public> .
+  ?o qb:dataSet ?t ; bg:column <{code}/column/total> ;"""
     return {
         "region totals by 类": PREFIXES + f"""SELECT ?class (SUM(?x) AS ?total) WHERE {{
-  ?o bg:series {series(t.region_a)} ; bg:functionalClass ?class ; m:amount ?x .
+  ?o bg:series {series(t.region_a)} ; bg:functionalClassification ?class ; m:amount ?x .
 }} GROUP BY ?class ORDER BY ?class""",
         "one department's budget": PREFIXES + f"""SELECT ?item ?label ?column ?amount WHERE {{
-  ?o bg:disclosure <{t.disclosure}> ; bg:tableKind <{code}/table/expenditure> ;
-     bg:column ?column ; bg:rowLabel ?label ; m:amount ?amount .
-  OPTIONAL {{ ?o bg:item ?item }}
+  ?t bg:disclosure <{t.disclosure}> ; bg:tableKind <{code}/table/expenditure> .
+  ?o qb:dataSet ?t ; bg:column ?column ; bg:functionalClassification ?item ; m:amount ?amount .
+  OPTIONAL {{ ?item skos:prefLabel ?label FILTER(lang(?label) = "zh") }}
 }} ORDER BY ?item ?column""",
         "cross-county comparison": PREFIXES + f"""SELECT ?class ?a ?b WHERE {{
   {{ {class_totals(t.region_a, "a")} }}
@@ -74,12 +75,12 @@ def queries(t: Targets) -> dict[str, str]:
   ?s rdfs:label ?label . FILTER(CONTAINS(STR(?label), "住房公积金"))
 } LIMIT 20""",
         "reference: region totals, joined": PREFIXES + select + f"""
-  {joined} bg:rowLevel 1 ; bg:functionalClass ?class ; dim:fiscalYear ?year ; m:amount ?x .
+  {joined} bg:functionalClassification ?class ; dim:fiscalYear ?year ; m:amount ?x .
+  ?class bg:codeLevel 1 .
 }} GROUP BY ?year ?class ORDER BY ?year ?class""",
         "reference: region totals via skos:broader*": PREFIXES + select + f"""
-  {joined} bg:rowLevel 3 ; bg:functionalClassification ?item ; dim:fiscalYear ?year ;
-     m:amount ?x .
-  ?item skos:broader* ?class . ?class skos:topConceptOf ?scheme .
+  {joined} bg:functionalClassification ?item ; dim:fiscalYear ?year ; m:amount ?x .
+  ?item bg:codeLevel 3 ; skos:broader* ?class . ?class skos:topConceptOf ?scheme .
 }} GROUP BY ?year ?class ORDER BY ?year ?class""",
     }
 

@@ -260,7 +260,8 @@ def validation(corpus: str, documents: int, runs: int, pyshacl_docs: int,
         doc = next(v._documents(ds))  # the same document graph the engine is given
         data = (v.reference_nt(doc.base, doc.year) + doc.graph.serialize(format="nt")
                 + shapes.parameters_nt
-                + v.precision_graph(doc.graph, shapes).serialize(format="nt"))
+                + v.derived_graph(doc.graph, shapes, base=doc.base, year=doc.year)
+                .serialize(format="nt"))
         parent, child = context.Pipe()
         process = context.Process(target=_pyshacl_child,
                                   args=(data, shapes.engine_nt, child))

@@ -77,12 +77,14 @@ def rows_by_value(data: dict, variables: list[str]) -> list[tuple[tuple[str, ...
 QUERIES: dict[str, str] = {
     "observations per table": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
 SELECT ?table (COUNT(?obs) AS ?n) (SUM(?amount) AS ?sum) WHERE {{
-  ?obs bg:tableKind ?table ; <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount .
+  ?obs <http://purl.org/linked-data/cube#dataSet> ?table ;
+       <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount .
   FILTER(STRSTARTS(STR(?obs), "{b}")) }} GROUP BY ?table""",
     "208 by broader": """PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?code ?amount WHERE {{
-  ?obs bg:tableKind <{b}id/code/table/general-public> ; bg:column <{b}id/code/column/total> ;
+  ?table bg:tableKind <{b}id/code/table/general-public> .
+  ?obs <http://purl.org/linked-data/cube#dataSet> ?table ; bg:column <{b}id/code/column/total> ;
        bg:functionalClassification ?code ;
        <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount .
   ?code skos:broader+ <{b}id/code/func/2024/208> }}""",

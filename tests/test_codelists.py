@@ -34,6 +34,10 @@ def func_2024() -> Graph:
     return codelists.classification_graph(M, FUNCTIONAL, 2024)
 
 
+#: 类 no COFOG function matches: a fund (223), an unallocated reserve (227), "other" (229).
+UNMATCHED = frozenset({"223", "227", "229"})
+
+
 def test_all_28_classes_with_labels_and_cofog(func_2024: Graph) -> None:
     cofog = codelists.cofog_graph()
     scheme = M.scheme("func", 2024)
@@ -44,6 +48,9 @@ def test_all_28_classes_with_labels_and_cofog(func_2024: Graph) -> None:
         assert langs == {"zh", "en"}
         matches = [*func_2024.objects(concept, SKOS.closeMatch),
                    *func_2024.objects(concept, SKOS.broadMatch)]
+        if str(concept).rsplit("/", 1)[-1] in UNMATCHED:
+            assert matches == [], concept
+            continue
         assert len(matches) == 1 and str(matches[0]).startswith(str(COFOG))
         assert cofog.value(matches[0], SKOS.notation) is not None, matches[0]
     assert (M.concept("func", "208", 2024), SKOS.closeMatch, COFOG["10"]) in func_2024
@@ -85,7 +92,7 @@ def test_regions_broader_chains() -> None:
     assert graph.value(M.region("630223"), SKOS.broader) == M.region("630200")
     assert graph.value(M.region("630200"), SKOS.broader) == M.region("630000")
     assert graph.value(M.region("310107"), SKOS.broader) == M.region("310000")
-    assert graph.value(M.region("310000"), SKOS.prefLabel) == Literal("上海市", lang="zh")
+    assert Literal("上海市", lang="zh") in set(graph.objects(M.region("310000"), SKOS.prefLabel))
     assert codelists.region_parent("630222") == "630200"
     assert codelists.region_parent("310115") == "310000"
 

@@ -18,8 +18,20 @@ from budgetgraph.model import (
     to_yuan,
 )
 from budgetgraph.rdf import RdfFormat, convert, jsonld_context, merged, parse, serialize
-from budgetgraph.rdf.codelists import column_term, table_term
-from budgetgraph.rdf.namespaces import BG, OBEU_MEASURE, PREFIXES, PROV, QB, RDF, SKOS, XSD
+from budgetgraph.rdf.codelists import column_term, label_key, table_term
+from budgetgraph.rdf.namespaces import (
+    BG,
+    OBEU_DIMENSION,
+    OBEU_MEASURE,
+    OBEU_OPERATION,
+    OBEU_PHASE,
+    PREFIXES,
+    PROV,
+    QB,
+    RDF,
+    SKOS,
+    XSD,
+)
 from budgetgraph.rdf.uris import Minter, name_hash
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
@@ -59,18 +71,21 @@ def figures(disclosure: Disclosure) -> Counter[tuple[object, ...]]:
                 term = column_term(meaning, table.kind)
                 notation = term.notation if term else "n-" + name_hash(meaning)
                 year = column.year or disclosure.year
-                found[(table_term(table.kind).notation, r.source.line, r.name.strip(), notation,
-                       year, to_yuan(value, table.unit))] += 1
+                found[(table_term(table.kind).notation, r.source.line, label_key(r.name),
+                       notation, year, to_yuan(value, table.unit))] += 1
     return found
 
 
 OBSERVATIONS = """
 SELECT ?table ?line ?label ?column ?year ?amount WHERE {
-  ?o a qb:Observation ; bg:tableKind/skos:notation ?table ; bg:column/skos:notation ?column ;
+  ?o a qb:Observation ; qb:dataSet/bg:tableKind/skos:notation ?table ;
+     bg:column/skos:notation ?column ;
      obeu-dimension:fiscalYear ?y ; obeu-measure:amount ?amount ;
      prov:wasDerivedFrom/bg:lineNumber ?line .
-  OPTIONAL { ?o bg:rowLabel ?l }
-  BIND(COALESCE(STR(?l), "") AS ?label)
+  OPTIONAL { ?o bg:rowLabel ?printed }
+  OPTIONAL { ?o bg:functionalClassification|bg:economicClassification|bg:summaryLine ?row .
+             ?row skos:prefLabel ?name FILTER(lang(?name) = "zh") }
+  BIND(COALESCE(STR(?printed), STR(?name), "") AS ?label)
   BIND(xsd:integer(STRAFTER(STR(?y), "/year/")) AS ?year)
   FILTER NOT EXISTS { ?o bg:isExplicitZero true }
 }"""
@@ -78,7 +93,7 @@ SELECT ?table ?line ?label ?column ?year ?amount WHERE {
 
 def as_key(values: tuple[object, ...]) -> tuple[object, ...]:
     table, line, label, column, year, amount = (v.toPython() for v in values)
-    return (str(table), line, str(label), str(column), year, amount)
+    return (str(table), line, label_key(str(label)), str(column), year, amount)
 
 
 def test_every_figure_appears_exactly_once(sample: Disclosure, dataset: Graph) -> None:
@@ -89,32 +104,41 @@ def test_every_figure_appears_exactly_once(sample: Disclosure, dataset: Graph) -
 
 def test_observation_has_all_dimensions(dataset: Graph) -> None:
     m = Minter(BASE)
+    department = m.org("630223", "互助土族自治县社会保险服务局")
     obs = URIRef(f"{BASE}id/obs/630223/{name_hash('互助土族自治县社会保险服务局')}/2024/budget/"
                  "expenditure/2080109/basic")
     graph = dataset
     assert graph.value(obs, OBEU_MEASURE.amount) == Literal("6928100.00", datatype=XSD.decimal)
     assert graph.value(obs, BG.sourceValue) == Literal("692.81", datatype=XSD.decimal)
-    assert graph.value(obs, BG.sourceUnit) == BG.WanYuan
     assert graph.value(obs, BG.functionalClassification) == m.concept("func", "2080109", 2024)
-    assert graph.value(obs, BG.item) == m.concept("func", "2080109", 2024)
-    assert graph.value(obs, BG.functionalClass) == m.concept("func", "208", 2024)
-    assert graph.value(obs, BG.functionalKuan) == m.concept("func", "20801", 2024)
-    assert graph.value(obs, BG.expenditureType) == m.concept("exptype", "basic")
     assert graph.value(obs, BG.column) == m.concept("column", "basic")
-    assert graph.value(obs, BG.budgetPhase) == BG.PhaseBudget
-    assert graph.value(obs, BG.region) == m.region("630223")
-    assert graph.value(obs, QB.dataSet) == URIRef(
-        f"{BASE}id/org/630223/{name_hash('互助土族自治县社会保险服务局')}/2024/budget/table/expenditure")
+    assert graph.value(obs, OBEU_DIMENSION.budgetPhase) == OBEU_PHASE.approved
+    assert graph.value(obs, OBEU_DIMENSION.organization) == department
+    assert graph.value(obs, OBEU_DIMENSION.operationCharacter) == OBEU_OPERATION.expenditure
+    assert graph.value(obs, BG.reportingScope) == BG.Consolidated
+    table = URIRef(f"{BASE}id/org/630223/{name_hash('互助土族自治县社会保险服务局')}/2024/budget/"
+                   "table/expenditure")
+    assert graph.value(obs, QB.dataSet) == table
+    # what the table or the code list says is said there, once
+    assert graph.value(table, BG.sourceUnit) == BG.WanYuan
+    assert graph.value(table, QB.structure) == BG.FunctionalTableStructure
+    for shortcut in (BG.sourceUnit, BG.item, BG.functionalClass, BG.region, BG.tableKind,
+                     BG.expenditureType, BG.rowLabel, BG.printedDecimals):
+        assert graph.value(obs, shortcut) is None, shortcut
     line = graph.value(obs, PROV.wasDerivedFrom)
     assert graph.value(line, BG.lineNumber) == Literal(105)
 
 
-def test_fund_source_from_table_and_column(dataset: Graph) -> None:
-    rows = select(dataset, """
-      SELECT ?table ?fund (COUNT(?o) AS ?n) WHERE {
-        ?o bg:tableKind/skos:notation ?table ; bg:fundSource/skos:notation ?fund }
-      GROUP BY ?table ?fund""")
-    found = {(str(t), str(f)): int(n) for t, f, n in rows}
+def test_fund_source_from_table_and_column(converted: Dataset, dataset: Graph) -> None:
+    """The fund source of a figure follows from its column and table, by the code lists:
+    validation derives it (shortcuts.py), the observation does not repeat it."""
+    from budgetgraph.shortcuts import shortcuts
+
+    doc = next(g for g in converted.graphs() if (None, RDF.type, BG.Disclosure) in g)
+    derived = shortcuts(doc, dataset)
+    found = Counter(
+        (str(dataset.value(dataset.value(o, QB.dataSet), BG.tableKind)).rsplit("/", 1)[-1],
+         str(f).rsplit("/", 1)[-1]) for o, f in derived.subject_objects(BG.fundSource))
     assert found[("general-public-basic", "general-public")] == 8
     assert found[("summary", "general-public")] == 1  # the 一般公共预算拨款收入 row
     assert ("expenditure", "general-public") not in found  # table 3 covers all funds
@@ -123,24 +147,27 @@ def test_fund_source_from_table_and_column(dataset: Graph) -> None:
 def test_totals_by_class_recomputed_by_sparql(dataset: Graph) -> None:
     rows = select(dataset, """
       SELECT ?class (SUM(?a) AS ?total) WHERE {
-        ?o bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
-           bg:rowLevel 3 ; bg:functionalClass/skos:notation ?class ; obeu-measure:amount ?a }
+        ?o qb:dataSet/bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
+           bg:functionalClassification ?c ; obeu-measure:amount ?a .
+        ?c bg:codeLevel 3 ; skos:broader/skos:broader/skos:notation ?class }
       GROUP BY ?class""")
     assert {str(c): t.toPython() for c, t in rows} == {"208": d("14172400.00")}
     (total,) = select(dataset, """
       SELECT (SUM(?a) AS ?s) WHERE {
-        ?o bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
-           bg:rowLevel 1 ; obeu-measure:amount ?a }""")[0]
+        ?o qb:dataSet/bg:tableKind/skos:notation "expenditure" ; bg:column/skos:notation "total" ;
+           bg:functionalClassification/bg:codeLevel 1 ; obeu-measure:amount ?a }""")[0]
     (printed,) = select(dataset, """
-      SELECT ?a WHERE { ?o bg:tableKind/skos:notation "expenditure" ;
-        bg:column/skos:notation "total" ; bg:isTotal true ; obeu-measure:amount ?a }""")[0]
+      SELECT ?a WHERE { ?o qb:dataSet/bg:tableKind/skos:notation "expenditure" ;
+        bg:column/skos:notation "total" ; bg:functionalClassification/skos:notation "total" ;
+        obeu-measure:amount ?a }""")[0]
     assert total.toPython() == printed.toPython() == d("15831800.00")
 
 
 def test_empty_table_note_is_an_explicit_zero(dataset: Graph) -> None:
     rows = select(dataset, """
-      SELECT ?a ?line WHERE { ?o bg:isExplicitZero true ; bg:tableKind/skos:notation ?t ;
-        obeu-measure:amount ?a ; bg:column/skos:notation "total" ; bg:isTotal true ;
+      SELECT ?a ?line WHERE { ?o bg:isExplicitZero true ; qb:dataSet/bg:tableKind ?t ;
+        obeu-measure:amount ?a ; bg:column/skos:notation "total" ;
+        bg:functionalClassification/skos:notation "total" ;
         prov:wasDerivedFrom/bg:lineNumber ?line }""")
     assert [(a.toPython(), line.toPython()) for a, line in rows] == [(0, 216)]
 
@@ -162,15 +189,20 @@ def test_unknown_column_and_code_are_kept_and_flagged(dataset: Graph) -> None:
 
 def test_class_inferred_from_name_in_summary(dataset: Graph) -> None:
     rows = select(dataset, """SELECT ?c WHERE { ?o bg:codeInferredFromName true ;
-        bg:functionalClassification/skos:notation ?c }""")
+        bg:summaryLine/skos:notation ?c }""")
     assert [str(c) for (c,) in rows] == ["210"]
 
 
 def test_income_rows_are_budget_units(dataset: Graph) -> None:
-    rows = select(dataset, """SELECT ?unit ?id WHERE {
-        ?o bg:budgetUnit ?unit . ?unit a bg:BudgetUnit ; org:identifier ?id }""")
-    assert {str(i) for _, i in rows} == {"504001"}  # named with its code by the performance table
-    assert len({u for u, _ in rows}) == 1
+    rows = select(dataset, """SELECT ?unit ?level ?id WHERE {
+        ?o bg:budgetUnit ?unit ; bg:rowLevel ?level . OPTIONAL { ?unit org:identifier ?id } }""")
+    m = Minter(BASE)
+    department = m.org("630223", "互助土族自治县社会保险服务局")
+    levels = {(str(u), int(level)) for u, level, _ in rows}
+    assert levels == {(str(department), 0), (str(department), 1),
+                      (str(m.own_unit(department)), 2)}  # 合计, the department, its 本级 unit
+    # the performance table names the 本级 unit with its code
+    assert {str(i) for u, _, i in rows if i is not None} == {"504001"}
 
 
 def test_statements_and_derived_prior_year(dataset: Graph) -> None:
@@ -224,7 +256,7 @@ def test_identity_across_years_and_regions(sample: Disclosure) -> None:
     observations = [s for g in ds.graphs() for s in g.subjects(RDF.type, QB.Observation)]
     assert len(observations) == len(set(observations)) == 3 * 45
     m = Minter(BASE)
-    used = set(union.objects(None, BG.functionalClass))
+    used = set(union.objects(None, BG.functionalClassification))
     assert m.concept("func", "208", 2024) in used and m.concept("func", "208", 2025) in used
     graphs = [g.identifier for g in ds.graphs() if len(g)]
     assert len(graphs) == 3
@@ -274,12 +306,12 @@ def test_qinghai_document_class_208_total() -> None:
     for table in ("expenditure", "general-public"):
         rows = select(dataset, f"""
           SELECT (SUM(?a) AS ?s) WHERE {{
-            ?o bg:tableKind/skos:notation "{table}" ; bg:column/skos:notation "total" ;
-               bg:rowLevel 1 ; bg:functionalClass/skos:notation "208" ;
-               obeu-measure:amount ?a }}""")
+            ?o qb:dataSet/bg:tableKind/skos:notation "{table}" ;
+               bg:column/skos:notation "total" ;
+               bg:functionalClassification/skos:notation "208" ; obeu-measure:amount ?a }}""")
         assert rows[0][0].toPython() == d("20153700.00")
     zeros = select(dataset, """SELECT ?t WHERE {
-        ?o bg:isExplicitZero true ; bg:tableKind/skos:notation ?t }""")
+        ?o bg:isExplicitZero true ; qb:dataSet/bg:tableKind/skos:notation ?t }""")
     assert sorted(str(t) for (t,) in zeros) == ["government-fund", "state-capital"]
 
 
@@ -294,8 +326,10 @@ def test_a_regional_series_holds_every_figure_of_its_table_position() -> None:
     assert select(union, """SELECT ?o WHERE {
         ?o a qb:Observation FILTER NOT EXISTS { ?o bg:series ?s } }""") == []
     assert select(union, """SELECT ?o WHERE { ?o bg:series ?a , ?b FILTER(?a != ?b) }""") == []
-    mixed = select(union, """SELECT ?s WHERE { ?o bg:series ?s ; bg:region ?r ; bg:tableKind ?t ;
-        bg:column ?c ; bg:rowLevel ?l } GROUP BY ?s
+    mixed = select(union, """SELECT ?s WHERE { ?o bg:series ?s ; qb:dataSet ?table ;
+        bg:column ?c ; bg:functionalClassification|bg:economicClassification|bg:summaryLine ?row .
+        ?table bg:tableKind ?t ; bg:disclosure/bg:region ?r .
+        OPTIONAL { ?row bg:codeLevel ?l } } GROUP BY ?s
         HAVING (COUNT(DISTINCT ?r) > 1 || COUNT(DISTINCT ?t) > 1 || COUNT(DISTINCT ?c) > 1
                 || COUNT(DISTINCT ?l) > 1)""")
     assert mixed == []
@@ -303,6 +337,6 @@ def test_a_regional_series_holds_every_figure_of_its_table_position() -> None:
     assert len(series) > 50
     total = f"{BASE}id/series/630223/2024/budget/general-public/total/level-1"
     rows = select(union, f"""SELECT (SUM(?a) AS ?s) WHERE {{
-        ?o bg:series <{total}> ; bg:functionalClass/skos:notation "208" ;
+        ?o bg:series <{total}> ; bg:functionalClassification/skos:notation "208" ;
            obeu-measure:amount ?a }}""")
     assert rows[0][0].toPython() == d("20153700.00")

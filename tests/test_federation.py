@@ -48,13 +48,14 @@ COMUNICA = Path(__file__).parent / "comunica" / "node_modules" / ".bin" / "comun
 EXPECTED_208 = {"630291": Decimal("40307400"), "630292": Decimal("60461100")}
 
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
 """
 #: One county's 208 total, evaluated here or inside SERVICE.
-PATTERN = f"""?obs bg:tableKind <{BASE}id/code/table/expenditure> ;
-       bg:column <{BASE}id/code/column/total> ;
-       bg:functionalClassification <{BASE}id/code/func/2024/208> ; bg:region ?region ;
-       obeu-measure:amount ?amount ."""
+PATTERN = f"""?doc bg:region ?region .
+  ?table bg:disclosure ?doc ; bg:tableKind <{BASE}id/code/table/expenditure> .
+  ?obs qb:dataSet ?table ; bg:column <{BASE}id/code/column/total> ;
+       bg:functionalClassification <{BASE}id/code/func/2024/208> ; obeu-measure:amount ?amount ."""
 
 
 def _store(directory: Path, document: Path) -> None:

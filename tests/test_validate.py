@@ -264,8 +264,8 @@ def test_pyshacl_reads_the_same_shapes_and_agrees() -> None:
     from budgetgraph.validate import (
         DOCUMENT_SHAPES,
         SHAPES_DIR,
+        derived_graph,
         document_shapes,
-        precision_graph,
         reference_nt,
     )
 
@@ -277,7 +277,7 @@ def test_pyshacl_reads_the_same_shapes_and_agrees() -> None:
     data = Graph().parse(data=reference_nt("http://127.0.0.1:8000/", 2024), format="nt")
     data += graph
     data.parse(data=shapes.parameters_nt, format="nt")
-    data += precision_graph(graph, shapes)
+    data += derived_graph(graph, shapes, base="http://127.0.0.1:8000/", year=2024)
     source = Graph()
     for name in DOCUMENT_SHAPES:
         source.parse(SHAPES_DIR / name)

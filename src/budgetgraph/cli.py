@@ -28,13 +28,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    from budgetgraph.pipeline import source_info, source_urls
     from budgetgraph.rdf.convert import convert
     from budgetgraph.rdf.serialize import RdfFormat, serialize
     from budgetgraph.readers import read
 
     fmt = RdfFormat[_FORMATS[args.format]]
     _register_regions(args.region)
-    dataset = convert([read(path) for path in args.files], base=args.base)
+    urls = source_urls(args.files, args.source_url)
+    documents = [read(path) for path in args.files]
+    sources = {doc.source_file: source_info(path, urls.get(path))
+               for path, doc in zip(args.files, documents, strict=True)}
+    dataset = convert(documents, base=args.base, sources=sources)
     text = serialize(dataset, fmt)
     if args.output is None:
         sys.stdout.write(text)
@@ -56,7 +61,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_load(args: argparse.Namespace) -> int:
     from budgetgraph import remote
-    from budgetgraph.pipeline import load
+    from budgetgraph.pipeline import load, source_urls
     from budgetgraph.report import format_refused
 
     def say(message: str) -> None:
@@ -72,7 +77,8 @@ def _cmd_load(args: argparse.Namespace) -> int:
                                    password=password)
     _register_regions(args.region)
     result = load(args.files, args.store, base=args.base, force=args.force,
-                  all_or_nothing=args.all_or_nothing, endpoint=endpoint, say=say)
+                  all_or_nothing=args.all_or_nothing, endpoint=endpoint,
+                  urls=source_urls(args.files, args.source_url), say=say)
     if result.refused:
         say(format_refused(result.refused, total=len(args.files)))
     held = result.holdings
@@ -220,6 +226,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files = {"nargs": "+", "type": Path, "metavar": "FILE"}
+    source_url = {"action": "append", "default": [], "metavar": "URL", "dest": "source_url",
+                  "help": "where the document was published (repeat: one per file, in order); "
+                          "recorded with the source file's checksum"}
     region = {"action": "append", "default": [], "metavar": "NAME=CODE",
               "help": "a region name and its GB/T 2260 code, for regions the built-in "
                       "list lacks (repeatable)"}
@@ -241,6 +250,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="turtle and nt merge the named graphs; nquads, trig and "
                               "jsonld keep one graph per document (default turtle)")
     convert.add_argument("--base", **base)
+    convert.add_argument("--source-url", **source_url)
     convert.add_argument("--region", **region)
     convert.set_defaults(run=_cmd_convert)
 
@@ -261,11 +271,13 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_options(load, "or a SPARQL engine: each document's graph replaced through the "
                             "Graph Store Protocol or SPARQL Update (see docs/engines.md)")
     load.add_argument("--force", action="store_true",
-                      help="load documents even when they have violations")
+                      help="load documents even when they have violations (the published "
+                           "findings say so)")
     load.add_argument("--all-or-nothing", action="store_true",
                       help="load nothing if any document is refused (by default the others "
                            "are loaded, the refused listed, and the exit status is 1, or 2 if "
                            "one could not be read)")
+    load.add_argument("--source-url", **source_url)
     load.add_argument("--base", **base)
     load.add_argument("--region", **region)
     load.set_defaults(run=_cmd_load)

@@ -2,10 +2,11 @@
 
 Each endpoint (a budgetgraph ``/sparql``, or any engine holding budgetgraph
 graphs with a union default graph) is asked the same two questions, in
-parallel and with a deadline each: for every department budget of the year,
-what is the code's amount in 支出总表 (all funds, column 合计) and the table's
-total; and which last-year figures does the narrative give for the code's
-items (``比上年增加…``, as ``bg:priorYearFigure``). Summing last year's items
+parallel and with a deadline each: for every budget of the year, counted once
+(a unit's 单位预算 is left out where the 部门预算 that consolidates it is on the
+same endpoint), what is the code's amount in 支出总表 (all funds, column 合计)
+and the table's total; and which last-year figures does the narrative give for
+the code's items (``比上年增加…``, as ``bg:priorYearFigure``). Summing last year's items
 here, not in SPARQL, keeps the arithmetic exact (``Decimal``) and the queries
 free of sub-selects that engines scope differently (engine notes).
 
@@ -36,28 +37,35 @@ WAN = Decimal(10000)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX obeu-dimension: <http://data.openbudgets.eu/ontology/dsd/dimension/>
 PREFIX obeu-measure: <http://data.openbudgets.eu/ontology/dsd/measure/>
+PREFIX obeu-budgetphase: <http://data.openbudgets.eu/resource/codelist/budget-phase/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
-#: Per department budget of the year: the code's 合计 in 支出总表 and the table's total.
+#: Per budget of the year, counted once (a unit's own budget is left out where its
+#: department's, which consolidates it, is on the same endpoint): the code's 合计 in
+#: 支出总表 and the table's total.
 CURRENT = PREFIXES + """SELECT ?doc ?docLabel ?region ?regionCode ?regionLabel ?amount ?total
 WHERE {
-  ?obs bg:disclosure ?doc ; bg:tableKind ?table ; bg:column ?column ;
-       bg:functionalClassification ?code ; obeu-measure:amount ?amount .
-  FILTER(STRENDS(STR(?table), "/code/table/expenditure")
-         && STRENDS(STR(?column), "/code/column/total"))
-  FILTER(REGEX(STR(?code), "/code/func/[0-9]+/%(code)s$"))
   ?doc obeu-dimension:fiscalYear <http://reference.data.gov.uk/id/year/%(year)d> ;
-       bg:budgetPhase bg:PhaseBudget .
+       obeu-dimension:budgetPhase obeu-budgetphase:approved .
+  FILTER NOT EXISTS { ?doc bg:consolidatedIn ?whole . ?whole a bg:Disclosure }
+  ?table bg:disclosure ?doc ; bg:tableKind ?kind .
+  FILTER(STRENDS(STR(?kind), "/code/table/expenditure"))
+  ?obs qb:dataSet ?table ; bg:column ?column ; bg:functionalClassification ?code ;
+       obeu-measure:amount ?amount .
+  FILTER(STRENDS(STR(?column), "/code/column/total"))
+  FILTER(REGEX(STR(?code), "/code/func/[0-9]+/%(code)s$"))
   OPTIONAL { ?doc rdfs:label ?docLabel }
-  OPTIONAL { ?total_obs bg:disclosure ?doc ; bg:tableKind ?table ; bg:column ?column ;
-                        bg:isTotal true ; obeu-measure:amount ?total }
+  OPTIONAL { ?totalObs qb:dataSet ?table ; bg:column ?column ; bg:functionalClassification ?all ;
+                       obeu-measure:amount ?total .
+             FILTER(STRENDS(STR(?all), "/code/item/total")) }
   OPTIONAL { ?doc bg:region ?region .
              OPTIONAL { ?region skos:notation ?regionCode }
-             OPTIONAL { ?region skos:prefLabel ?regionLabel FILTER(LANG(?regionLabel) = "zh") } }
+             OPTIONAL { ?region skos:prefLabel ?regionLabel FILTER(lang(?regionLabel) = "zh") } }
 }"""
 
 #: Last year's figures the narrative states for the code and its items.
@@ -73,12 +81,13 @@ WHERE {
 #: The 项 (7-digit) under the code that the department budgets, to check the narrative covers all.
 ITEMS = PREFIXES + """SELECT DISTINCT ?doc ?item
 WHERE {
-  ?obs bg:disclosure ?doc ; bg:tableKind ?table ; bg:column ?column ;
-       bg:functionalClassification ?item ; obeu-measure:amount ?amount .
-  FILTER(STRENDS(STR(?table), "/code/table/expenditure")
-         && STRENDS(STR(?column), "/code/column/total"))
-  FILTER(REGEX(STR(?item), "/code/func/[0-9]+/%(code)s[0-9]*$") && ?amount != 0)
   ?doc obeu-dimension:fiscalYear <http://reference.data.gov.uk/id/year/%(year)d> .
+  ?table bg:disclosure ?doc ; bg:tableKind ?kind .
+  FILTER(STRENDS(STR(?kind), "/code/table/expenditure"))
+  ?obs qb:dataSet ?table ; bg:column ?column ; bg:functionalClassification ?item ;
+       obeu-measure:amount ?amount .
+  FILTER(STRENDS(STR(?column), "/code/column/total"))
+  FILTER(REGEX(STR(?item), "/code/func/[0-9]+/%(code)s[0-9]*$") && ?amount != 0)
 }"""
 
 

@@ -8,8 +8,11 @@ the ontology and code lists are loaded once, into their own graphs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +20,13 @@ from rdflib import Dataset
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.model import Disclosure
-from budgetgraph.rdf.convert import add_reference, disclosure_graph, new_dataset
+from budgetgraph.rdf.convert import (
+    SourceInfo,
+    add_reference,
+    disclosure_graph,
+    disclosure_key,
+    new_dataset,
+)
 from budgetgraph.rdf.uris import Minter
 from budgetgraph.readers import read
 
@@ -73,18 +82,44 @@ class Loaded:
         return max((r.exit_code for r in self.refused), default=0)
 
 
-def document_dataset(doc: Disclosure, minter: Minter) -> tuple[str, Dataset]:
+def document_dataset(doc: Disclosure, minter: Minter, source: SourceInfo | None = None
+                     ) -> tuple[str, Dataset]:
     """One document's named graph, alone in a dataset."""
     dataset = new_dataset()
-    iri, _ = disclosure_graph(doc, minter=minter, into=dataset)
+    iri, _ = disclosure_graph(doc, minter=minter, into=dataset, source=source)
     return str(iri), dataset
+
+
+def software_version() -> str:
+    """budgetgraph's version as installed (what the prov:Activity names)."""
+    try:
+        return metadata.version("budgetgraph")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
+
+
+def source_info(path: Path, url: str | None = None) -> SourceInfo:
+    """What the RDF says of a source file: its SHA-256, where it was published, and
+    this conversion's time and software version."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return SourceInfo(sha256=digest, url=url, converted=now, software=software_version())
+
+
+def source_urls(paths: list[Path], urls: list[str]) -> Mapping[Path, str]:
+    """``--source-url`` values paired with the files, in order: one URL per file."""
+    if urls and len(urls) != len(paths):
+        raise BudgetgraphError(f"{len(urls)} --source-url for {len(paths)} file(s): give one "
+                               "URL per file, in the order of the files")
+    return dict(zip(paths, urls, strict=False))
 
 
 def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,
          all_or_nothing: bool = False, endpoint: remote.Endpoint | None = None,
+         urls: Mapping[Path, str] | None = None,
          say: Callable[[str], None] = print) -> Loaded:
     """Load documents into the store at ``store_dir`` (or a remote ``endpoint``),
-    each replacing its own graph.
+    each replacing its own graph and the graph of its validation findings.
 
     Every document is read, converted and validated before anything is
     written. One that cannot be read, or that has violations (unless
@@ -92,13 +127,16 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
     are loaded, so one bad document in a batch of hundreds does not hold the
     rest back. With ``all_or_nothing`` the first refusal raises instead
     (:class:`~budgetgraph.errors.ReadError` or :class:`ValidationRefused`)
-    and nothing is loaded. Into the embedded store the whole run is one
-    :func:`store.replace_graphs` (a bulk write into a copy, swapped in at
-    once), so an interrupted load leaves the store as it was. A remote engine
-    gets one atomic replacement per graph, so there an interrupted load leaves
-    every graph either as it was or wholly new.
+    and nothing is loaded. What validation found is published beside each
+    document (:mod:`budgetgraph.findings`), a forced load marked as such;
+    ``urls`` gives the published address of a source file. Into the embedded
+    store the whole run is one :func:`store.replace_graphs` (a bulk write into
+    a copy, swapped in at once), so an interrupted load leaves the store as it
+    was. A remote engine gets one atomic replacement per graph, so there an
+    interrupted load leaves every graph either as it was or wholly new.
     """
     from budgetgraph import store  # imported where used: reading and converting need neither
+    from budgetgraph.findings import findings_graph
     from budgetgraph.validate import validate
 
     write: Callable[..., dict[str, int]]
@@ -110,6 +148,7 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
         raise BudgetgraphError("load needs a store directory or an endpoint")
     minter = Minter(base)
     prepared: list[tuple[Path, str, Dataset]] = []
+    validations: list[tuple[str, Dataset]] = []
     years: set[int] = set()
     result = Loaded()
     for path in paths:
@@ -121,7 +160,8 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
             result.refused.append(Refused(str(path), str(error)))
             say(f"not read: {error}")
             continue
-        iri, dataset = document_dataset(doc, minter)
+        info = source_info(path, (urls or {}).get(path))
+        iri, dataset = document_dataset(doc, minter, info)
         outcome = validate(dataset)
         say(f"read {path.name}: {len(doc.tables)} tables, "
             f"{doc.coverage.figures_consumed}/{doc.coverage.figures_total} figures, "
@@ -135,17 +175,23 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
             result.refused.append(Refused(str(path), str(refusal), tuple(outcome.violations)))
             continue
         prepared.append((path, iri, dataset))
+        key = disclosure_key(doc)
+        findings = new_dataset()
+        named = findings.graph(minter.validation_graph(key))
+        named += findings_graph(minter.disclosure(key), outcome, forced=force,
+                                validated=info.converted)
+        validations.append((str(minter.validation_graph(key)), findings))
         years.add(doc.year)
     if prepared:
-        _write(prepared, years, minter, write, result, say)
+        _write(prepared, validations, years, minter, write, result, say)
     result.holdings = holdings(store_dir, endpoint, minter)
     return result
 
 
-def _write(prepared: list[tuple[Path, str, Dataset]], years: set[int], minter: Minter,
-           write: Callable[..., dict[str, int]], result: Loaded,
+def _write(prepared: list[tuple[Path, str, Dataset]], validations: list[tuple[str, Dataset]],
+           years: set[int], minter: Minter, write: Callable[..., dict[str, int]], result: Loaded,
            say: Callable[[str], None]) -> None:
-    """The documents and the reference graphs of their years, in one write."""
+    """The documents, their findings and the reference graphs of their years, in one write."""
     reference = new_dataset()
     add_reference(reference, minter=minter, years=sorted(years))
     references: list[tuple[str, Dataset]] = []
@@ -162,7 +208,7 @@ def _write(prepared: list[tuple[Path, str, Dataset]], years: set[int], minter: M
         if iri in names:  # documents only, as the reference graphs are the same every run
             say(f"  {names[iri]}: {count} quads read")
 
-    sources = [*references, *((iri, dataset) for _, iri, dataset in prepared)]
+    sources = [*references, *((iri, dataset) for _, iri, dataset in prepared), *validations]
     counts = write(sources, progress=quads_read)
     result.reference_quads = sum(counts[iri] for iri, _ in references)
     for path, iri, _ in prepared:

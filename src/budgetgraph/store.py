@@ -26,6 +26,7 @@ import errno
 import fcntl
 import gzip
 import io
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -71,6 +72,7 @@ _RENAME_EXCHANGE = 2
 TermKind = Literal["iri", "bnode", "literal"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -523,7 +525,45 @@ def serialize_statements(statements: Iterable[Statement], media_type: str, *,
     used = {term.value for triple in triples for term in triple if isinstance(term, ox.NamedNode)}
     declared = {name: namespace for name, namespace in (prefixes or {}).items()
                 if any(value.startswith(namespace) for value in used)}
-    return ox.serialize(triples, format=fmt, prefixes=declared) or b""
+    body = ox.serialize(triples, format=fmt, prefixes=declared) or b""
+    if fmt == ox.RdfFormat.JSON_LD:
+        return compact_jsonld(body, declared)
+    return body
+
+
+def compact_jsonld(expanded: bytes, prefixes: dict[str, str]) -> bytes:
+    """pyoxigraph's expanded JSON-LD, compacted with a ``@context`` of ``prefixes``.
+
+    Property names and ``@type`` values become compact IRIs (``dcterms:title``)
+    where a prefix covers them; node identifiers stay absolute. The result
+    expands back to the same triples, and reads as JSON a harvester can use
+    without a JSON-LD processor.
+    """
+    nodes = json.loads(expanded)
+    context = dict(sorted(prefixes.items()))
+
+    def compact(iri: str) -> str:
+        for name, namespace in context.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                local = iri[len(namespace):]
+                if "/" not in local and "#" not in local:
+                    return f"{name}:{local}"
+        return iri
+
+    graph = []
+    for node in nodes:
+        out: dict[str, object] = {}
+        for key, value in node.items():
+            if key == "@type":
+                out[key] = [compact(t) for t in value]
+            elif key == RDF_TYPE and all("@id" in v for v in value):
+                out["@type"] = [compact(v["@id"]) for v in value]
+            elif key.startswith("@"):
+                out[key] = value
+            else:
+                out[compact(key)] = value
+        graph.append(out)
+    return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False).encode()
 
 
 # --- queries -----------------------------------------------------------------

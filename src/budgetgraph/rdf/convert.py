@@ -1,28 +1,33 @@
 """Model → RDF: each disclosure becomes one named graph of Data Cube observations.
 
-Every figure of a table (a non-blank cell) is one ``qb:Observation`` with all its
-dimensions given directly (organisation, year, phase, row item, column) and the
-derived ones a question needs without property paths (functional 类 and 款, fund
-source, expenditure type, region, table kind). Its amount is ``xsd:decimal`` in
-yuan; the printed value, its unit and the source line stay beside it (PROV).
+Every figure of a table (a non-blank cell) is one ``qb:Observation`` carrying
+every dimension of its table's structure (``ontology/structure.ttl``): who
+reported (organisation and reporting scope), year, phase, revenue or
+expenditure, the row (a classification code, a summary line or a budget unit)
+and the column. What is the same for the whole table — its unit, currency,
+scale and precision — is said once on the table (``qb:componentAttachment
+qb:DataSet``), what the code lists say (a code's 类, level, names) is left to
+them. The amount is ``xsd:decimal`` in yuan; the printed value and the source
+line stay beside it (PROV).
 
 A table whose note says it has no data yields one explicit zero for its total:
 the note is a statement of zero, not missing data. Narrative statements,
 prior-year figures derived from them, projects and indicators are data too.
 
-Code lists and the ontology go in their own graphs (:func:`add_reference`), so a
-document's graph can be replaced alone; a code the document uses that is not in
-our lists gets its concept in the document's graph, typed ``bg:UnlistedCode``.
+Code lists, the structure and the ontology go in their own graphs
+(:func:`add_reference`), so a document's graph can be replaced alone; a code the
+document uses that is not in our lists gets its concept in the document's
+graph, typed ``bg:UnlistedCode``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.resources import files
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from budgetgraph.model import (
@@ -33,7 +38,6 @@ from budgetgraph.model import (
     Indicator,
     Note,
     PerformanceTable,
-    Phase,
     Project,
     Row,
     SourceRef,
@@ -44,11 +48,14 @@ from budgetgraph.model import (
 )
 from budgetgraph.rdf import codelists
 from budgetgraph.rdf.codelists import FUNCTIONAL, CodeList, Term
+from budgetgraph.rdf.cube import PHASES, ColumnParts, RowKind, operation, row_kind, scope
+from budgetgraph.rdf.names import normalise_name
 from budgetgraph.rdf.namespaces import (
     BG,
     CURRENCY,
     DCAT,
     DCTERMS,
+    FOAF,
     OBEU_ATTRIBUTE,
     OBEU_DIMENSION,
     OBEU_MEASURE,
@@ -58,16 +65,19 @@ from budgetgraph.rdf.namespaces import (
     QB,
     RDF,
     RDFS,
+    SDMX_ATTRIBUTE,
     SKOS,
     VOID,
+    XSD,
     YEAR,
 )
+from budgetgraph.rdf.organisations import reporting_unit, unit_name
 from budgetgraph.rdf.uris import (
+    CONSOLIDATED_KINDS,
     DEFAULT_BASE,
     DocKey,
     Minter,
     name_hash,
-    reporting_name,
     segment,
     source_segment,
 )
@@ -76,12 +86,9 @@ from budgetgraph.rdf.uris import (
 #: pyproject.toml), so an installed wheel finds it too.
 ONTOLOGY = files("budgetgraph.ontology") / "budgetgraph.ttl"
 
-PHASES = {
-    Phase.BUDGET: BG.PhaseBudget,
-    Phase.ADJUSTED: BG.PhaseAdjusted,
-    Phase.FINAL: BG.PhaseFinal,
-}
 UNITS = {AmountUnit.YUAN: BG.Yuan, AmountUnit.WAN_YUAN: BG.WanYuan}
+#: Powers of ten of each printed unit: 万元 figures are 10^4 yuan.
+UNIT_POWERS = {AmountUnit.YUAN: 0, AmountUnit.WAN_YUAN: 4}
 _LEVEL_NAMES = {0: "合计行", 1: "类", 2: "款", 3: "项"}
 KIND_CLASSES = {
     DocumentKind.DEPARTMENT_BUDGET: BG.DepartmentBudget,
@@ -91,12 +98,15 @@ KIND_CLASSES = {
     DocumentKind.THREE_PUBLIC_BUDGET: BG.DepartmentBudget,
     DocumentKind.THREE_PUBLIC_FINAL: BG.DepartmentFinalAccount,
 }
+KIND_EN = {
+    DocumentKind.DEPARTMENT_BUDGET: "departmental budget",
+    DocumentKind.UNIT_BUDGET: "unit budget",
+    DocumentKind.DEPARTMENT_FINAL: "departmental final accounts",
+    DocumentKind.UNIT_FINAL: "unit final accounts",
+}
 CNY = CURRENCY.CNY
+SPDX = "http://spdx.org/rdf/terms#"
 
-#: Column periods of the 三公 table (``上年:合计``) as IRI segments.
-PERIODS = {"上年": "prior-year", "本年": "current-year"}
-#: Sides of two-sided tables.
-SIDES = {"收入": "income", "支出": "expenditure"}
 #: Narrative topics (model.Statement.topic) as IRI segments; others are hashed.
 TOPICS = {
     "收入预算": "income", "支出预算": "expenditure", "基本支出": "basic", "项目支出": "project",
@@ -110,20 +120,44 @@ TOPICS = {
 #: Tables whose uncoded rows may be named after a 类 (the two-sided summary tables).
 _NAME_CODED_TABLES = frozenset({TableKind.SUMMARY, TableKind.FISCAL_SUMMARY})
 _MONEY_UNITS = {unit.value: unit for unit in AmountUnit}
+_SIDE_SLUGS = {"收入": "income", "支出": "expenditure"}
+#: What a row is: its IRI segment, the value of its table's row dimension, its level
+#: (0 total, 1 类 …) and what else it says (a printed name, a malformed code …).
+RowItem = tuple[str, URIRef, int | None, list[tuple[URIRef, Node]]]
+
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What is known of the file a disclosure was read from, beyond its name: its
+    checksum, where it was published, and when and by which software it was
+    converted (a prov:Activity). Without it the conversion is reproducible to the
+    byte, which the tests rely on."""
+
+    sha256: str | None = None
+    url: str | None = None
+    converted: str | None = None  # xsd:dateTime
+    software: str | None = None  # budgetgraph's version
 
 
 def convert(disclosures: Iterable[Disclosure], *, base: str = DEFAULT_BASE,
-            reference: bool = True) -> Dataset:
+            reference: bool = True, sources: Mapping[str, SourceInfo] | None = None
+            ) -> Dataset:
     """The RDF of ``disclosures``: one named graph per document, plus (with
-    ``reference``) the ontology and the code lists of their years in theirs."""
+    ``reference``) the ontology, the structure and the code lists of their years
+    in theirs (of the divisions list, those the documents are in). ``sources``
+    gives, per source file, what :class:`SourceInfo` knows."""
     minter = Minter(base)
     dataset = new_dataset()
     years: set[int] = set()
+    regions: set[str] = set()
     for disclosure in disclosures:
-        disclosure_graph(disclosure, minter=minter, into=dataset)
+        info = (sources or {}).get(disclosure.source_file)
+        disclosure_graph(disclosure, minter=minter, into=dataset, source=info)
         years.add(disclosure.year)
+        regions.add(disclosure_key(disclosure).region)
     if reference:
-        add_reference(dataset, minter=minter, years=sorted(years))
+        add_reference(dataset, minter=minter, years=sorted(years), regions=sorted(regions))
     return dataset
 
 
@@ -141,10 +175,12 @@ def ontology_graph() -> Graph:
     return graph
 
 
-def add_reference(dataset: Dataset, *, minter: Minter, years: Iterable[int]) -> None:
-    """Add the ontology graph and the code-list graphs (classifications of ``years``)."""
+def add_reference(dataset: Dataset, *, minter: Minter, years: Iterable[int],
+                  regions: Iterable[str] | None = None) -> None:
+    """Add the ontology graph, the structure and the code-list graphs (classifications
+    of ``years``; every division of GB/T 2260, or ``regions`` and what encloses them)."""
     _fill(dataset, minter.graph("ontology"), ontology_graph())
-    for iri, graph in codelists.reference_graphs(minter, list(years)):
+    for iri, graph in codelists.reference_graphs(minter, list(years), regions=regions):
         _fill(dataset, iri, graph)
 
 
@@ -153,17 +189,27 @@ def _fill(dataset: Dataset, iri: URIRef, graph: Graph) -> None:
     named += graph
 
 
-def disclosure_graph(disclosure: Disclosure, *, minter: Minter,
-                     into: Dataset | None = None) -> tuple[URIRef, Graph]:
+def disclosure_key(disclosure: Disclosure) -> DocKey:
+    """The natural key of a disclosure, its region found from the department's
+    name when the document prints no code (``中共上海市普陀区委…`` → 310107)."""
+    region = None
+    if not disclosure.region_code:
+        found = codelists.region_from_name(disclosure.department)
+        region = found if found else None
+    return DocKey.of(disclosure, region)
+
+
+def disclosure_graph(disclosure: Disclosure, *, minter: Minter, into: Dataset | None = None,
+                     source: SourceInfo | None = None) -> tuple[URIRef, Graph]:
     """The named graph of one document and its IRI.
 
     With ``into``, the triples are written straight into that dataset's graph of
     the IRI: copying a finished graph into a dataset costs rdflib about half
     as much again as building it.
     """
-    iri = minter.document_graph(DocKey.of(disclosure))
+    iri = minter.document_graph(disclosure_key(disclosure))
     graph = into.graph(iri) if into is not None else codelists.new_graph()
-    _Converter(disclosure, minter, graph).run()
+    _Converter(disclosure, minter, graph, source or SourceInfo()).run()
     return iri, graph
 
 
@@ -171,7 +217,25 @@ def decimal(value: Decimal) -> Literal:
     """An ``xsd:decimal`` literal in plain notation with a decimal point (``1.0``,
     never ``1E+2``), the form Turtle writes bare, so it survives a round trip."""
     text = format(value, "f")
-    return Literal(text if "." in text else text + ".0", datatype=PREFIXES["xsd"].decimal)
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def printed_decimals(value: Decimal) -> int:
+    """How many decimals a figure was printed with (``1,006.20`` → 2)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _table_decimals(table: Table) -> int:
+    """The decimals most of a table's figures are printed with (said once on the
+    table; a figure printed otherwise, a ``0`` among ``0.00``s, says its own)."""
+    counts: dict[int, int] = {}
+    for row in table.rows:
+        for value in row.values.values():
+            if value is not None:
+                places = printed_decimals(value)
+                counts[places] = counts.get(places, 0) + 1
+    return max(counts, key=lambda places: (counts[places], places)) if counts else 2
 
 
 @dataclass
@@ -181,18 +245,32 @@ class _Converter:
     disclosure: Disclosure
     minter: Minter
     graph: Graph
+    info: SourceInfo
     _used: set[URIRef] = field(default_factory=set)
     _labelled: set[URIRef] = field(default_factory=set)
     _series: set[URIRef] = field(default_factory=set)
+    _members: set[tuple[URIRef, URIRef]] = field(default_factory=set)
+    _pref_labels: dict[URIRef, str] = field(default_factory=dict)
+    #: Per side of the table being written: the lines so far (name, concept, notation).
+    _lines: dict[str, list[tuple[str, URIRef, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         d = self.disclosure
-        self.key = DocKey.of(d)
+        self.key = disclosure_key(d)
         self.doc = self.minter.disclosure(self.key)
         self.department = self.minter.org(self.key.region, d.department)
-        self.reporter = self.minter.org(self.key.region, reporting_name(d))
+        unit = reporting_unit(d)
+        if unit is None:
+            self.reporter = self.department
+        elif unit.own:
+            self.reporter = self.minter.own_unit(self.department)
+        else:
+            self.reporter = self.minter.org(self.key.region, unit.name)
+        self.reporter_name = unit.name if unit is not None else d.department
+        self.scope = scope(d.kind)
+        self.phase = PHASES[d.phase]
         self.region = self._region()
-        self.title = f"{reporting_name(d)}{d.year}年{d.kind.value}"
+        self.title = f"{self.reporter_name}{d.year}年{d.kind.value}"
 
     # -- helpers ---------------------------------------------------------------
 
@@ -232,8 +310,10 @@ class _Converter:
 
     def source_file(self, path: str) -> URIRef:
         file = self.minter.source_file(self.key, path)
-        self.add(file, RDF.type, BG.SourceFile)
-        self.add(file, DCTERMS.title, path.replace("\\", "/").rsplit("/", 1)[-1])
+        if file not in self._labelled:
+            self._labelled.add(file)
+            self.add(file, RDF.type, BG.SourceFile)
+            self.add(file, DCTERMS.title, path.replace("\\", "/").rsplit("/", 1)[-1])
         return file
 
     def series(self, obs: URIRef, kind: TableKind, column_segment: str, label: str,
@@ -244,9 +324,11 @@ class _Converter:
         A regional total then reads one series: on the on-disk store, joining
         region, table, column and level over every observation of a region took
         281 ms at 1.1M quads, the series 4.5 ms (docs/benchmarks.md). The series
-        is not given the observations' own properties (bg:region, bg:column …):
-        measured at 1M quads, that made pyoxigraph's plan for the join written the
-        other way 30× slower (2.1 s against 0.06 s).
+        is not given the observations' own properties (bg:column …): measured at
+        1M quads, that made pyoxigraph's plan for the join written the other way
+        30× slower (2.1 s against 0.06 s). Series keep the reporting scope apart
+        (the kind is in the IRI), so a unit's own document never joins its
+        department's series.
         """
         iri = self.minter.series(self.key, kind, column_segment, level)
         self.add(obs, BG.series, iri)
@@ -256,18 +338,22 @@ class _Converter:
         d = self.disclosure
         self.add(iri, RDF.type, BG.Series)
         rows = _LEVEL_NAMES.get(level, "其他行")
-        self.add(iri, RDFS.label, f"{d.region}{d.year}年{d.kind.value} {kind.value} {label} {rows}",
-                 lang="zh")
+        self.add(iri, RDFS.label, f"{d.region or ''}{d.year}年{d.kind.value} {kind.value} {label} "
+                                  f"{rows}", lang="zh")
 
     def money(self, subject: URIRef, predicate: URIRef, value: Decimal, unit: AmountUnit) -> None:
-        """An amount in yuan, with the printed value and unit beside it."""
+        """An amount in yuan outside a table (a statement, a target), with the
+        printed value, unit and decimals beside it."""
         self.add(subject, predicate, to_yuan(value, unit))
         self.add(subject, BG.sourceValue, value)
         self.add(subject, BG.sourceUnit, UNITS[unit])
-        # engines keep a decimal's value, not its digits: 1,006.20 would show as 1006.2
-        exponent = value.as_tuple().exponent
-        self.add(subject, BG.printedDecimals,
-                 Literal(max(0, -exponent) if isinstance(exponent, int) else 0))
+        self.add(subject, BG.printedDecimals, printed_decimals(value))
+
+    def member(self, concept: URIRef, scheme: URIRef) -> None:
+        """Say that ``concept`` is in ``scheme`` unless a reference graph already does."""
+        if (concept, scheme) not in self._members:
+            self._members.add((concept, scheme))
+            self.add(concept, SKOS.inScheme, scheme)
 
     def concept(self, code_list: CodeList, code: str, label: str | None = None) -> URIRef:
         """The concept of ``code`` in the document year's list; an unlisted code
@@ -282,6 +368,8 @@ class _Converter:
             self.add(iri, RDF.type, code_list.concept_class)
             self.add(iri, RDF.type, BG.UnlistedCode)
             self.add(iri, SKOS.inScheme, self.minter.scheme(code_list.name, year))
+            for row_list in codelists.ROW_LISTS[code_list.name]:
+                self.member(iri, row_list)
             self.add(iri, SKOS.notation, Literal(code))
             self.add(iri, BG.codeLevel, code_list.level_of(code))
             parent = code_list.parent_of(code)
@@ -289,6 +377,7 @@ class _Converter:
                 self.add(iri, SKOS.broader, self.concept(code_list, parent))
         if label and iri not in self._labelled:
             self._labelled.add(iri)
+            self._pref_labels[iri] = label.strip()
             self.add(iri, SKOS.prefLabel, label.strip(), lang="zh")
         return iri
 
@@ -303,45 +392,38 @@ class _Converter:
             self.add(iri, RDF.type, codelists.TERM_LISTS[scheme].concept_class)
             self.add(iri, RDF.type, BG.UnlistedCode)
             self.add(iri, SKOS.inScheme, self.minter.scheme(scheme))
+            for row_list in codelists.ROW_LISTS.get(scheme, ()):
+                self.member(iri, row_list)
             self.add(iri, SKOS.notation, Literal("n-" + name_hash(label)))
             self.add(iri, SKOS.prefLabel, label, lang="zh")
         return iri
 
     def classification(self, code_list: CodeList, code: str, label: str | None = None
-                       ) -> list[tuple[URIRef, Node]]:
-        """The classification of a row, statement or target, with its 类 (and 款)
-        given directly so totals by 类 need no skos:broader path."""
+                       ) -> tuple[URIRef, URIRef]:
+        """The classification property and concept of a statement's or target's code."""
         concept = self.concept(code_list, code, label)
-        if code_list is FUNCTIONAL:
-            props: list[tuple[URIRef, Node]] = [
-                (BG.functionalClassification, concept),
-                (BG.functionalClass, self.concept(code_list, code[:3])),
-            ]
-            if len(code) >= 5:
-                props.append((BG.functionalKuan, self.concept(code_list, code[:5])))
-            return props
-        return [(BG.economicClassification, concept),
-                (BG.economicClass, self.concept(code_list, code[:3]))]
-
-    def add_all(self, subject: URIRef, props: list[tuple[URIRef, Node]]) -> None:
-        for predicate, obj in props:
-            self.add(subject, predicate, obj)
+        prop = BG.functionalClassification if code_list is FUNCTIONAL \
+            else BG.economicClassification
+        return prop, concept
 
     def _region(self) -> URIRef | None:
+        """The document's division: listed, or described here from what the document
+        prints; None (and a structure warning) when neither a code nor a name is known."""
         d = self.disclosure
-        if self.key.region == "unknown":
+        code = self.key.region
+        if code == "unknown":
             return None
-        iri = self.minter.region(self.key.region)
-        if self.key.region in codelists.known_regions():
+        iri = self.minter.region(code)
+        if code in codelists.regions():
             return iri
         self.add(iri, RDF.type, SKOS.Concept)
         self.add(iri, RDF.type, BG.AdministrativeDivision)
         self.add(iri, RDF.type, BG.UnlistedCode)
         self.add(iri, SKOS.inScheme, self.minter.region_scheme())
         self.add(iri, SKOS.prefLabel, d.region, lang="zh")
-        if self.key.region.isdigit():
-            self.add(iri, SKOS.notation, Literal(self.key.region))
-            parent = codelists.region_parent(self.key.region)
+        if code.isdigit():
+            self.add(iri, SKOS.notation, Literal(code))
+            parent = codelists.region_parent(code)
             if parent:
                 self.add(iri, SKOS.broader, self.minter.region(parent))
         return iri
@@ -350,6 +432,7 @@ class _Converter:
 
     def run(self) -> None:
         self.document()
+        self.provenance()
         self.organisations()
         for table in self.disclosure.tables:
             self.table(table)
@@ -364,16 +447,34 @@ class _Converter:
             self.add(doc, RDF.type, cls)
         self.add(doc, RDFS.label, self.title, lang="zh")
         self.add(doc, DCTERMS.title, self.title, lang="zh")
+        self.add(doc, DCTERMS.title, f"{d.year} {KIND_EN[d.kind]}: {self.reporter_name}",
+                 lang="en")
+        figures = sum(1 for t in d.tables for r in t.rows for v in r.values.values()
+                      if v is not None)
+        self.add(doc, DCTERMS.description,
+                 f"{self.title}：{len(d.tables)}张表、{figures}个数值，按 RDF Data Cube 发布，"
+                 "每个数值注明来源行。", lang="zh")
+        self.add(doc, DCTERMS.description,
+                 f"The {d.year} {KIND_EN[d.kind]} of {self.reporter_name}: {len(d.tables)} "
+                 f"tables, {figures} figures as RDF Data Cube observations, each with the "
+                 "source line it was read from.", lang="en")
         self.add(doc, OBEU_DIMENSION.organization, self.reporter)
         self.add(doc, DCTERMS.publisher, self.reporter)
         self.add(doc, OBEU_DIMENSION.fiscalYear, YEAR[str(d.year)])
-        self.add(doc, BG.budgetPhase, PHASES[d.phase])
+        self.add(doc, OBEU_DIMENSION.budgetPhase, self.phase)
+        self.add(doc, BG.reportingScope, self.scope)
+        self.add(doc, DCTERMS.temporal, YEAR[str(d.year)])
+        self.add(doc, DCTERMS.spatial, self.region)
         self.add(doc, BG.region, self.region)
-        self.add(doc, PROV.hadPrimarySource, self.source_file(d.source_file))
+        consolidated = CONSOLIDATED_KINDS.get(self.key.kind)
+        if consolidated is not None:
+            department_doc = DocKey(self.key.region, name_hash(d.department), d.year,
+                                    consolidated)
+            self.add(doc, BG.consolidatedIn, self.minter.disclosure(department_doc))
         for function in d.profile.functions:
-            self.add(doc, DCTERMS.description, function, lang="zh")
+            self.add(doc, BG.profileText, function, lang="zh")
         for warning in d.warnings:
-            self.add(doc, BG.readerNote, warning)
+            self.add(doc, BG.readerNote, warning, lang="zh")
         coverage = d.coverage
         self.add(doc, BG.figuresTotal, coverage.figures_total)
         self.add(doc, BG.figuresConsumed, coverage.figures_consumed)
@@ -382,17 +483,57 @@ class _Converter:
         self.add(catalog, RDF.type, DCAT.Catalog)
         self.add(catalog, DCAT.dataset, doc)
 
+    def provenance(self) -> None:
+        """The source file (its checksum and published address when known) and the
+        conversion as a prov:Activity, with its time and software version when the
+        caller gave them."""
+        d, info = self.disclosure, self.info
+        file = self.source_file(d.source_file)
+        self.add(self.doc, PROV.hadPrimarySource, file)
+        self.add(file, RDF.type, PROV.Entity)
+        if info.sha256:
+            checksum = BNode()
+            self.add(file, URIRef(SPDX + "checksum"), checksum)
+            self.add(checksum, RDF.type, URIRef(SPDX + "Checksum"))
+            self.add(checksum, URIRef(SPDX + "algorithm"),
+                     URIRef(SPDX + "checksumAlgorithm_sha256"))
+            self.add(checksum, URIRef(SPDX + "checksumValue"),
+                     Literal(info.sha256, datatype=XSD.hexBinary))
+        if info.url:
+            self.add(file, DCTERMS.source, URIRef(info.url))
+            self.add(self.doc, DCTERMS.source, URIRef(info.url))
+        activity = URIRef(f"{self.doc}/conversion")
+        self.add(self.doc, PROV.wasGeneratedBy, activity)
+        self.add(activity, RDF.type, PROV.Activity)
+        self.add(activity, RDFS.label, f"读取并转换 {self.title}", lang="zh")
+        self.add(activity, PROV.used, file)
+        if info.converted:
+            self.add(activity, PROV.endedAtTime, Literal(info.converted, datatype=XSD.dateTime))
+            self.add(self.doc, DCTERMS.issued, Literal(info.converted[:10], datatype=XSD.date))
+        if info.software:
+            agent = self.minter.software(info.software)
+            self.add(activity, PROV.wasAssociatedWith, agent)
+            self.add(agent, RDF.type, PROV.SoftwareAgent)
+            self.add(agent, RDFS.label, f"budgetgraph {info.software}")
+            self.add(agent, DCTERMS.hasVersion, info.software)
+
     def organisations(self) -> None:
         d = self.disclosure
+        self.agent(self.department, d.department)
         self.add(self.department, RDF.type, BG.Department)
         self.add(self.department, RDF.type, ORG.FormalOrganization)
-        self.add(self.department, RDFS.label, d.department, lang="zh")
         self.add(self.department, BG.region, self.region)
         self.add(self.department, ORG.identifier, d.department_code)
         if self.reporter != self.department:
-            self.unit(reporting_name(d), code=d.unit_code)
-        for name in d.profile.budget_units:
-            self.unit(name)
+            unit = reporting_unit(d)
+            self.unit_resource(self.reporter, self.reporter_name,
+                               unit.code if unit else d.unit_code, own=bool(unit and unit.own))
+        for printed in d.profile.budget_units:
+            found = unit_name(printed, d.department)
+            if found is None:  # a paragraph of the unit list: kept as printed, not a unit
+                self.add(self.doc, BG.unitListText, printed, lang="zh")
+            else:
+                self.unit(printed)
         for office in d.profile.offices:
             iri = self.minter.office(self.department, office)
             self.add(iri, RDF.type, BG.InternalOffice)
@@ -401,182 +542,265 @@ class _Converter:
             self.add(iri, ORG.unitOf, self.department)
             self.add(self.department, ORG.hasUnit, iri)
 
-    def unit(self, printed: str, *, code: str | None = None) -> URIRef:
-        """A budget unit named in the document (``504001-…(本级)`` carries its code);
-        the department itself where the name is the department's."""
-        name = printed.strip()
-        prefix, sep, rest = name.partition("-")
-        if sep and prefix.isdigit() and rest:
-            code, name = prefix, rest.strip()
-        iri = self.minter.org(self.key.region, name)
-        if iri == self.department:
-            return iri
+    def agent(self, iri: URIRef, name: str) -> None:
+        """An organisation that publishes: labelled, and a foaf:Agent with a name
+        (DCAT-AP's publisher)."""
+        self.add(iri, RDF.type, FOAF.Agent)
+        self.add(iri, RDFS.label, name, lang="zh")
+        self.add(iri, FOAF.name, name, lang="zh")
+
+    def unit(self, printed: str) -> URIRef:
+        """A budget unit named in a list or an income row (``504001-…(本级)`` carries
+        its code); the department's own unit for its 本级/本部 entry or its name."""
+        found = unit_name(printed, self.disclosure.department)
+        name = found.name if found else " ".join(printed.split())
+        if found is not None and not found.own and name == normalise_name(
+                self.disclosure.department):
+            return self.department  # the department itself, listed among its units
+        if found is not None and found.own:
+            iri = self.minter.own_unit(self.department)
+        else:
+            iri = self.minter.org(self.key.region, name)
+        self.unit_resource(iri, name, found.code if found else None,
+                           own=bool(found and found.own))
+        self.add(self.doc, BG.coversUnit, iri)
+        return iri
+
+    def unit_resource(self, iri: URIRef, name: str, code: str | None, *, own: bool) -> None:
+        self.add(iri, ORG.identifier, code)  # any document may be the one printing the code
+        if iri in self._labelled:
+            return
+        self._labelled.add(iri)
         self.add(iri, RDF.type, BG.BudgetUnit)
         self.add(iri, RDF.type, ORG.OrganizationalUnit)
-        self.add(iri, RDFS.label, name, lang="zh")
-        self.add(iri, ORG.identifier, code)
+        label = f"{name}（本级）" if own else name
+        self.agent(iri, label)
         self.add(iri, BG.region, self.region)
         self.add(iri, ORG.unitOf, self.department)
         self.add(self.department, ORG.hasUnit, iri)
-        self.add(self.doc, BG.coversUnit, iri)
-        return iri
+        if own:
+            self.add(self.department, BG.ownUnit, iri)
 
     # -- tables ----------------------------------------------------------------
 
     def table(self, table: Table) -> None:
         iri = self.minter.table(self.key, table.kind)
+        kind = row_kind(table)
+        decimals = _table_decimals(table)
         for cls in (BG.DisclosureTable, QB.DataSet):
             self.add(iri, RDF.type, cls)
-        self.add(iri, QB.structure, BG.BudgetDSD)
+        self.add(iri, QB.structure, kind.structure)
         self.add(iri, RDFS.label, f"{self.title} {table.kind.value}", lang="zh")
         self.add(iri, DCTERMS.title, table.title, lang="zh")
         self.add(iri, BG.tableKind, self.table_kind(table.kind))
-        self.add(iri, BG.sourceUnit, UNITS[table.unit])
         self.add(iri, BG.disclosure, self.doc)
         self.add(iri, DCTERMS.isPartOf, self.doc)
         self.add(self.doc, DCTERMS.hasPart, iri)
+        self.add(iri, OBEU_ATTRIBUTE.currency, CNY)
+        self.add(iri, SDMX_ATTRIBUTE.unitMult, Literal(0))
+        self.add(iri, SDMX_ATTRIBUTE.decimals,
+                 Literal(max(0, decimals - UNIT_POWERS[table.unit])))
+        self.add(iri, BG.sourceUnit, UNITS[table.unit])
+        self.add(iri, BG.printedDecimals, decimals)
         self.add(iri, PROV.wasDerivedFrom, self.source(table.source))
         for note in table.notes:
             self.add(iri, BG.printedNote, note.text, lang="zh")
         for remark in table.reader_notes:
-            self.add(iri, BG.readerNote, remark)
+            self.add(iri, BG.readerNote, remark, lang="zh")
         # two-sided tables repeat a key (预算数) for each side: one column per key
         columns = list({column.key: column for column in reversed(table.columns)}.values())
+        self._lines = {}
+        printed = False
         for row in table.rows:
-            for column in reversed(columns):
-                value = row.values.get(column.key)
+            cells = [(column, row.values.get(column.key)) for column in reversed(columns)]
+            if all(value is None for _, value in cells):
+                continue
+            printed = True
+            item = self.row_item(table, kind, row)
+            for column, value in cells:
                 if value is not None:
-                    self.observation(table, iri, row, column, value)
+                    self.observation(table, kind, iri, decimals, row, item, column, value)
         empty_note = next((n for n in table.notes if n.states_empty), None)
         if empty_note is not None:
-            self.explicit_zero(table, iri, empty_note)
+            self.add(iri, BG.emptyNote, self.source(empty_note.source))
+            if not printed:  # the note is the table's only figure: its total is zero
+                self.explicit_zero(table, kind, iri, empty_note)
 
     def table_kind(self, kind: TableKind) -> URIRef:
         return self.minter.concept("table", codelists.table_term(kind).notation)
 
-    def observation(self, table: Table, dataset: URIRef, row: Row, column: Column,
-                    value: Decimal) -> URIRef:
-        row_segment, item_props = self.row_item(table, row)
-        period, _, meaning = column.key.rpartition(":")
-        col_term = codelists.column_term(meaning, table.kind)
-        col_concept = self.term("column", col_term, meaning)
-        col_segment = str(col_concept).rsplit("/", 1)[-1]
-        if period:
-            col_segment = f"{PERIODS.get(period) or segment(period, prefix='p-')}.{col_segment}"
-        year = column.year or self.disclosure.year - (1 if period == "上年" else 0)
+    def observation(self, table: Table, kind: RowKind, dataset: URIRef, decimals: int,
+                    row: Row, item: RowItem, column: Column, value: Decimal) -> URIRef:
+        row_segment, row_value, level, extra = item
+        parts = ColumnParts.of(column)
+        col_term = codelists.column_term(parts.meaning, table.kind)
+        col_concept = self.term("column", col_term, parts.meaning)
+        col_segment = parts.segment(str(col_concept).rsplit("/", 1)[-1])
         obs = self.unique(self.minter.observation(self.key, table.kind, row_segment, col_segment),
                           row.source)
-        self.cube(obs, dataset, table.kind, year, column.phase)
+        self.cube(obs, dataset, parts.year(column, self.disclosure.year),
+                  PHASES[column.phase], operation(table, row.side, col_term))
+        if kind.dimension is not None:
+            self.add(obs, kind.dimension, row_value)
+        if kind is RowKind.UNIT:
+            self.add(obs, BG.rowLevel, level)
         self.add(obs, BG.column, col_concept)
-        self.add_all(obs, item_props)
-        level = next((int(o) for p, o in item_props if p == BG.rowLevel), None)
+        for predicate, obj in extra:
+            self.add(obs, predicate, obj)
         self.series(obs, table.kind, col_segment, column.label or column.key, level)
-        self.implied(obs, table.kind, col_term, item_props)
-        self.money(obs, OBEU_MEASURE.amount, value, table.unit)
+        self.add(obs, OBEU_MEASURE.amount, to_yuan(value, table.unit))
+        self.add(obs, BG.sourceValue, value)
+        if printed_decimals(value) != decimals:
+            self.add(obs, BG.printedDecimals, printed_decimals(value))
         self.add(obs, PROV.wasDerivedFrom, self.source(row.source))
         row_text = " ".join(p for p in (row.code, row.name.strip()) if p) or "（未命名行）"
         self.add(obs, RDFS.label, f"{table.kind.value} {row_text} {column.label or column.key}",
                  lang="zh")
         return obs
 
-    def cube(self, obs: URIRef, dataset: URIRef, kind: TableKind, year: int, phase: Phase) -> None:
-        """The dimensions every observation has, and the direct shortcuts."""
+    def cube(self, obs: URIRef, dataset: URIRef, year: int, phase: URIRef,
+             character: URIRef) -> None:
+        """The dimensions every observation has, whatever its table's rows."""
         self.add(obs, RDF.type, QB.Observation)
         self.add(obs, QB.dataSet, dataset)
-        self.add(obs, BG.disclosure, self.doc)
-        self.add(obs, BG.tableKind, self.table_kind(kind))
         self.add(obs, OBEU_DIMENSION.organization, self.reporter)
         self.add(obs, OBEU_DIMENSION.fiscalYear, YEAR[str(year)])
-        self.add(obs, BG.budgetPhase, PHASES[phase])
-        self.add(obs, BG.region, self.region)
-        self.add(obs, OBEU_ATTRIBUTE.currency, CNY)
+        self.add(obs, OBEU_DIMENSION.budgetPhase, phase)
+        self.add(obs, BG.reportingScope, self.scope)
+        self.add(obs, OBEU_DIMENSION.operationCharacter, character)
 
-    def implied(self, obs: URIRef, kind: TableKind, column: Term | None,
-                item_props: list[tuple[URIRef, Node]]) -> None:
-        """Fund source and expenditure/income type: the column says first, then the
-        row's income type, then the table (table 5 is all 一般公共预算)."""
-        table = codelists.table_term(kind)
-        row_income = next((codelists.terms().get(("income", str(o).rsplit("/", 1)[-1]))
-                           for p, o in item_props if p == BG.incomeType), None)
-        fund = ((column and column.fund_source) or (row_income and row_income.fund_source)
-                or table.fund_source)
-        expenditure = (column and column.expenditure_type) or table.expenditure_type
-        if fund:
-            self.add(obs, BG.fundSource, self.minter.concept("fund", fund))
-        if expenditure:
-            self.add(obs, BG.expenditureType, self.minter.concept("exptype", expenditure))
-        if column and column.income_type and row_income is None:
-            self.add(obs, BG.incomeType, self.minter.concept("income", column.income_type))
-
-    def row_item(self, table: Table, row: Row) -> tuple[str, list[tuple[URIRef, Node]]]:
-        """The IRI segment of a row and the properties saying what the row is."""
-        props: list[tuple[URIRef, Node]] = []
+    def row_item(self, table: Table, kind: RowKind, row: Row) -> RowItem:
+        """The IRI segment of a row, the value of its table's row dimension, its level
+        (0 total, 1 类 …) and what else the row says (a printed name that differs from
+        the code list's, a malformed code, a code taken from the name)."""
+        extra: list[tuple[URIRef, Node]] = []
         side = ""
         if row.side:
-            side = (SIDES.get(row.side.strip()) or segment(row.side, prefix="s-")) + "-"
-            props.append((BG.side, Literal(row.side.strip(), lang="zh")))
-        if row.name.strip():
-            props.append((BG.rowLabel, Literal(row.name.strip(), lang="zh")))
-        if row.is_total:
-            props.append((BG.isTotal, Literal(True)))
+            side = (_SIDE_SLUGS.get(row.side.strip()) or segment(row.side, prefix="s-")) + "-"
+        if kind is RowKind.UNIT:
+            return self.unit_row(row)
         code = (row.code or "").strip()
         code_list = codelists.classification_for(code, table.kind) if code else None
         if code and code_list is None:
-            props.append((BG.printedCode, Literal(code)))
+            extra.append((BG.printedCode, Literal(code)))
         if code_list is None and not row.is_total and table.kind in _NAME_CODED_TABLES:
             inferred = codelists.class_by_name(row.name, self.disclosure.year)
             if inferred:
                 code, code_list = inferred, FUNCTIONAL
-                props.append((BG.codeInferredFromName, Literal(True)))
+                extra.append((BG.codeInferredFromName, Literal(True)))
         if code_list is not None:
-            classification = self.classification(code_list, code, row.name or None)
-            props.append((BG.item, classification[0][1]))
+            concept = self.concept(code_list, code, row.name or None)
+            self.row_member(concept, kind, code_list.name)
+            listed = code_list.codes.get(code) if codelists.is_listed(
+                code_list, code, self.disclosure.year) else None
+            reference = listed.name_zh if listed else self._pref_labels.get(concept)
+            self.printed_name(row, reference, extra)
             level = row.level if row.level is not None else code_list.level_of(code)
-            props.append((BG.rowLevel, Literal(level)))
-            return side + code, props + classification
-        return side + self.named_row(table, row, props), props
+            return side + code, concept, level, extra
+        concept, notation, level, reference = self.named_row(row)
+        concept, notation, reference = self.repeated_line(row, concept, notation, reference)
+        self.row_member(concept, kind, None)
+        self.printed_name(row, reference, extra)
+        return side + notation, concept, level, extra
 
-    def named_row(self, table: Table, row: Row, props: list[tuple[URIRef, Node]]) -> str:
-        """A row without a code: a summary item, an income type, a budget unit, or a
-        name we do not know (minted from its hash)."""
+    @staticmethod
+    def printed_name(row: Row, reference: str | None, extra: list[tuple[URIRef, Node]]) -> None:
+        """Keep the row's printed name where it is not its concept's name (up to
+        spacing and list numbering): the code list names a code once for all."""
         name = row.name.strip()
-        if row.is_total or row.level == 0:
-            props.append((BG.rowLevel, Literal(0)))
-        income = codelists.term("income", name) if name else None
-        if income is not None:
-            iri = self.minter.concept("income", income.notation)
-            props += [(BG.item, iri), (BG.incomeType, iri)]
-            return income.notation
-        item = codelists.term("item", name) if name else codelists.terms()["item", "row"]
-        if item is None and row.is_total:
-            item = codelists.terms()["item", "total"]
-        if table.kind is TableKind.INCOME and not row.is_total and name:
-            props.append((BG.budgetUnit, self.unit(name)))
-        iri = self.term("item", item, name)
-        props += [(BG.item, iri), (BG.summaryItem, iri)]
-        return str(iri).rsplit("/", 1)[-1]
+        if name and (reference is None
+                     or codelists.label_key(reference) != codelists.label_key(name)):
+            extra.append((BG.rowLabel, Literal(name, lang="zh")))
 
-    def explicit_zero(self, table: Table, dataset: URIRef, note: Note) -> None:
+    def row_member(self, concept: URIRef, kind: RowKind, code_list: str | None) -> None:
+        """Make sure the row's concept is in its dimension's code list (IC-19): the
+        reference graphs say so for the usual cases, the document for the rest."""
+        lists = {RowKind.FUNCTIONAL: BG.FunctionalRows, RowKind.ECONOMIC: BG.EconomicRows,
+                 RowKind.SUMMARY: BG.SummaryRows}
+        target = lists.get(kind)
+        if target is None:
+            return
+        scheme = code_list or str(concept).rsplit("/", 2)[-2]
+        if target not in codelists.ROW_LISTS.get(scheme, ()):
+            self.member(concept, target)
+
+    def named_row(self, row: Row) -> tuple[URIRef, str, int | None, str | None]:
+        """A row without a code: an income type, a summary item (合计 …), a fund source
+        (一般公共预算资金 under 财政拨款收入), an expenditure type, or a name we do not
+        know (minted from its hash); with its level and the name its concept has."""
+        name = row.name.strip()
+        level = 0 if row.is_total or row.level == 0 else None
+        for scheme in ("income", "item", "fund", "exptype"):
+            found = codelists.term(scheme, name) if name else None
+            if found is not None:
+                iri = self.minter.concept(scheme, found.notation)
+                return iri, found.notation, level, found.label_zh
+        item = codelists.terms()["item", "row"] if not name else None
+        if row.is_total:
+            item = codelists.terms()["item", "total"]
+        iri = self.term("item", item, name)
+        return iri, str(iri).rsplit("/", 1)[-1], level, item.label_zh if item else name
+
+    def repeated_line(self, row: Row, concept: URIRef, notation: str, reference: str | None
+                      ) -> tuple[URIRef, str, str | None]:
+        """A summary line printed again lower in the same side of a table is a line of
+        the group above it (F01: 一般公共预算财政拨款 under 年初财政拨款结转和结余): its
+        concept is that group's line, so the two figures keep apart."""
+        side = row.side or ""
+        seen = self._lines.setdefault(side, [])
+        name = row.name.strip()
+        if concept not in {c for _, c, _ in seen}:
+            seen.append((name, concept, notation))
+            return concept, notation, reference
+        names = [entry[0] for entry in seen]
+        group = next((entry for entry in reversed(seen)
+                      if names.count(entry[0]) == 1 and entry[0] != name), None)
+        # no line above to belong to: the repeat is told apart by where it is printed
+        label = f"{group[0]}：{name}" if group else f"{name}（{source_segment(row.source)}）"
+        line = self.term("item", None, label)
+        if group:
+            self.add(line, SKOS.broader, group[1])
+        seen.append((name, line, notation))
+        return line, str(line).rsplit("/", 1)[-1], label
+
+    def unit_row(self, row: Row) -> RowItem:
+        """A row of a table by budget unit: the whole (合计, the reporting
+        organisation at level 0), the department (level 1) or one of its units
+        (level 2)."""
+        name = row.name.strip()
+        if row.is_total or not name:
+            return "total", self.reporter, 0, [(BG.rowLabel, Literal(name or "合计", lang="zh"))]
+        found = unit_name(name, self.disclosure.department)
+        if found is not None and not found.own and found.name == normalise_name(
+                self.disclosure.department):
+            iri, level = self.department, 1
+        else:
+            iri, level = self.unit(name), 2
+        return f"unit-{str(iri).rsplit('/', 1)[-1]}", iri, level, [
+            (BG.rowLabel, Literal(name, lang="zh"))]
+
+    def explicit_zero(self, table: Table, kind: RowKind, dataset: URIRef, note: Note) -> None:
         """The zero a 无数据 note states, as the table's total (first total column)."""
         column = table.column("合计") or table.column("小计") or (table.columns or [None])[0]
         column = column or Column(key="合计", label="合计")
-        _, _, meaning = column.key.rpartition(":")
-        col_term = codelists.column_term(meaning, table.kind)
-        col_concept = self.term("column", col_term, meaning)
-        obs = self.unique(self.minter.observation(self.key, table.kind, "total",
-                                                  str(col_concept).rsplit("/", 1)[-1]), note.source)
+        parts = ColumnParts.of(column)
+        col_term = codelists.column_term(parts.meaning, table.kind)
+        col_concept = self.term("column", col_term, parts.meaning)
+        col_segment = parts.segment(str(col_concept).rsplit("/", 1)[-1])
+        obs = self.unique(self.minter.observation(self.key, table.kind, "total", col_segment),
+                          note.source)
         total = self.minter.concept("item", "total")
-        self.cube(obs, dataset, table.kind, column.year or self.disclosure.year, column.phase)
+        self.cube(obs, dataset, parts.year(column, self.disclosure.year), PHASES[column.phase],
+                  operation(table, None, col_term))
+        if kind.dimension is not None:
+            self.add(obs, kind.dimension, self.reporter if kind is RowKind.UNIT else total)
+        if kind is RowKind.UNIT:
+            self.add(obs, BG.rowLevel, 0)
         self.add(obs, BG.column, col_concept)
-        props: list[tuple[URIRef, Node]] = [(BG.item, total), (BG.summaryItem, total)]
-        self.add_all(obs, props)
-        self.add(obs, BG.isTotal, True)
-        self.add(obs, BG.rowLevel, 0)
-        self.series(obs, table.kind, str(col_concept).rsplit("/", 1)[-1],
-                    column.label or column.key, 0)
+        self.series(obs, table.kind, col_segment, column.label or column.key, 0)
         self.add(obs, BG.isExplicitZero, True)
-        self.implied(obs, table.kind, col_term, props)
-        self.money(obs, OBEU_MEASURE.amount, Decimal(0), table.unit)
+        self.add(obs, OBEU_MEASURE.amount, Decimal(0))
+        self.add(obs, BG.sourceValue, Decimal(0))
         self.add(obs, PROV.wasDerivedFrom, self.source(note.source))
         self.add(obs, RDFS.label, f"{table.kind.value} 合计（注明无数据）", lang="zh")
 
@@ -596,7 +820,6 @@ class _Converter:
         self.add(iri, BG.disclosure, self.doc)
         self.add(iri, OBEU_DIMENSION.organization, self.reporter)
         self.add(iri, OBEU_DIMENSION.fiscalYear, YEAR[str(self.disclosure.year)])
-        self.add(iri, BG.region, self.region)
         self.add(iri, BG.topic, statement.topic, lang="zh")
         self.add(iri, BG.statementText, statement.text, lang="zh")
         self.add(iri, RDFS.label, f"{self.title} 情况说明：{statement.topic}", lang="zh")
@@ -610,7 +833,7 @@ class _Converter:
         code = (statement.code or "").strip()
         code_list = codelists.classification_for(code, None) if code else None
         if code_list is not None:
-            self.add_all(iri, self.classification(code_list, code))
+            self.add(iri, *self.classification(code_list, code))
         elif code:
             self.add(iri, BG.printedCode, code)
         self.prior(iri, statement, unit)
@@ -667,7 +890,7 @@ class _Converter:
             if performance.total_source is not None:
                 self.add(table, BG.statedTotalSource, self.source(performance.total_source))
         for remark in performance.reader_notes:
-            self.add(table, BG.readerNote, remark)
+            self.add(table, BG.readerNote, remark, lang="zh")
         for project in performance.projects:
             self.project(project, table, performance.unit)
 
@@ -680,7 +903,6 @@ class _Converter:
         self.add(resource, RDFS.label, project.name.strip(), lang="zh")
         self.add(resource, DCTERMS.identifier, code)
         self.add(resource, BG.responsibleOrganization, responsible)
-        self.add(resource, BG.region, self.region)
         key = str(resource).rsplit("/", 1)[-1]
         target = self.unique(self.minter.performance_target(self.key, key), project.source)
         self.add(target, RDF.type, BG.PerformanceTarget)
@@ -691,7 +913,6 @@ class _Converter:
         self.add(target, OBEU_DIMENSION.organization, self.reporter)
         self.add(target, BG.responsibleOrganization, responsible)
         self.add(target, OBEU_DIMENSION.fiscalYear, YEAR[str(self.disclosure.year)])
-        self.add(target, BG.region, self.region)
         if project.amount is not None:
             self.money(target, BG.approvedAmount, project.amount, unit)
         self.add(target, BG.executionRateWeight, project.execution_weight)
@@ -700,7 +921,7 @@ class _Converter:
         functional = (project.functional_code or "").strip()
         code_list = codelists.classification_for(functional, None) if functional else None
         if code_list is not None:
-            self.add_all(target, self.classification(code_list, functional))
+            self.add(target, *self.classification(code_list, functional))
         for indicator in project.indicators:
             self.indicator(target, indicator)
 

@@ -21,6 +21,8 @@ OBEU_DIMENSION = Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
 OBEU_MEASURE = Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
 OBEU_ATTRIBUTE = Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")
 OBEU_PHASE = Namespace("http://data.openbudgets.eu/resource/codelist/budget-phase/")
+OBEU_OPERATION = Namespace("http://data.openbudgets.eu/resource/codelist/operation-character/")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 #: Calendar years as intervals (the OpenBudgets.eu fiscalYear dimension's range).
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")
 CURRENCY = Namespace("http://publications.europa.eu/resource/authority/currency/")
@@ -33,6 +35,8 @@ PREFIXES: dict[str, Namespace] = {
     "obeu-measure": OBEU_MEASURE,
     "obeu-attribute": OBEU_ATTRIBUTE,
     "obeu-budgetphase": OBEU_PHASE,
+    "obeu-operation": OBEU_OPERATION,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
     "year": YEAR,
     "currency": CURRENCY,
     "qb": QB,
@@ -59,6 +63,7 @@ __all__ = [
     "OBEU_ATTRIBUTE",
     "OBEU_DIMENSION",
     "OBEU_MEASURE",
+    "OBEU_OPERATION",
     "OBEU_PHASE",
     "ONTOLOGY_IRI",
     "ORG",
@@ -68,6 +73,7 @@ __all__ = [
     "QB",
     "RDF",
     "RDFS",
+    "SDMX_ATTRIBUTE",
     "SKOS",
     "VOID",
     "XSD",

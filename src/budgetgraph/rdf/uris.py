@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
 from budgetgraph import DEFAULT_BASE as DEFAULT_BASE
 from budgetgraph.model import Disclosure, DocumentKind, SourceRef, TableKind
+from budgetgraph.rdf.names import normalise_name as normalise_name
+from budgetgraph.rdf.organisations import reporting_unit
 
 #: Length of the hex hash used for names; 40 bits keeps collisions negligible
 #: within one region (hundreds of names) and across the country (~10^5).
@@ -43,6 +44,9 @@ KIND_SLUGS: dict[DocumentKind, str] = {
     DocumentKind.THREE_PUBLIC_FINAL: "three-public-final",
 }
 
+#: The departmental kind a unit's document is consolidated into.
+CONSOLIDATED_KINDS = {"unit-budget": "budget", "unit-final": "final"}
+
 TABLE_SLUGS: dict[TableKind, str] = {
     TableKind.SUMMARY: "summary",
     TableKind.INCOME: "income",
@@ -56,13 +60,6 @@ TABLE_SLUGS: dict[TableKind, str] = {
     TableKind.FISCAL_GRANT_EXPENDITURE: "fiscal-grant-expenditure",
     TableKind.PERFORMANCE: "performance",
 }
-
-
-def normalise_name(name: str) -> str:
-    """The form of a Chinese name that is hashed: NFKC (full-width brackets and
-    digits become ASCII) with all whitespace removed, since PDF extraction inserts
-    spaces where a cell wraps."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def name_hash(name: str) -> str:
@@ -105,10 +102,12 @@ class DocKey:
         return f"{self.region}/{self.org}/{self.year}/{self.kind}"
 
     @classmethod
-    def of(cls, disclosure: Disclosure) -> DocKey:
-        """The key of a disclosure: a unit's own document is keyed by the unit."""
+    def of(cls, disclosure: Disclosure, region: str | None = None) -> DocKey:
+        """The key of a disclosure: a unit's document is keyed by the unit's name,
+        which for the department's own unit is the department's (``region``: the
+        segment when the caller resolved it, e.g. from the department's name)."""
         return cls(
-            region=region_segment(disclosure.region_code, disclosure.region),
+            region=region or region_segment(disclosure.region_code, disclosure.region),
             org=name_hash(reporting_name(disclosure)),
             year=disclosure.year,
             kind=KIND_SLUGS[disclosure.kind],
@@ -116,10 +115,10 @@ class DocKey:
 
 
 def reporting_name(disclosure: Disclosure) -> str:
-    """The organisation a document speaks for: the unit of a 单位预算/决算, else the department."""
-    if disclosure.kind in (DocumentKind.UNIT_BUDGET, DocumentKind.UNIT_FINAL) and disclosure.unit:
-        return disclosure.unit
-    return disclosure.department
+    """The name a document is keyed by: its unit's for a 单位预算/决算 (the
+    department's when the unit is its own 本级 unit), else the department's."""
+    unit = reporting_unit(disclosure)
+    return unit.name if unit is not None else disclosure.department
 
 
 @dataclass(frozen=True)
@@ -146,6 +145,10 @@ class Minter:
     def org(self, region: str, name: str) -> URIRef:
         """A department or budget unit: one resource across years and documents."""
         return self._id(f"org/{region}/{name_hash(name)}")
+
+    def own_unit(self, department: URIRef) -> URIRef:
+        """The department's own (本级) unit: one IRI whichever document names it."""
+        return URIRef(f"{department}/own-unit")
 
     def office(self, department: URIRef, name: str) -> URIRef:
         return URIRef(f"{department}/office/{name_hash(name)}")
@@ -192,6 +195,10 @@ class Minter:
     def catalog(self) -> URIRef:
         return self._id("catalog")
 
+    def software(self, version: str) -> URIRef:
+        """budgetgraph itself, one agent per version (a prov:SoftwareAgent)."""
+        return self._id(f"software/budgetgraph/{segment(version, prefix='v-')}")
+
     # -- code lists -----------------------------------------------------------
 
     def scheme(self, name: str, year: int | None = None) -> URIRef:
@@ -200,6 +207,13 @@ class Minter:
     def concept(self, name: str, notation: str, year: int | None = None) -> URIRef:
         return URIRef(f"{self.scheme(name, year)}/{notation}")
 
+    def versionless_scheme(self, name: str) -> URIRef:
+        return self._id(f"code/{name}/any")
+
+    def versionless(self, name: str, code: str) -> URIRef:
+        """A classification code whatever the year: every year's version points here."""
+        return URIRef(f"{self.versionless_scheme(name)}/{code}")
+
     # -- named graphs ---------------------------------------------------------
 
     def graph(self, path: str) -> URIRef:
@@ -207,6 +221,10 @@ class Minter:
 
     def document_graph(self, doc: DocKey) -> URIRef:
         return self.graph(f"org/{doc.path}")
+
+    def validation_graph(self, doc: DocKey) -> URIRef:
+        """Where the document's validation findings are published, beside its graph."""
+        return self.graph(f"validation/org/{doc.path}")
 
     def code_graph(self, name: str, year: int | None = None) -> URIRef:
         return self.graph(f"code/{name}" if year is None else f"code/{name}/{year}")

@@ -21,8 +21,15 @@ from .lookup import Row, Store, decimal, select, year_of
 from .urls import Urls
 
 BG = "https://w3id.org/budgetgraph/def#"
-PHASES = {BG + "PhaseBudget": ("预算", "budget"), BG + "PhaseAdjusted": ("调整预算", "adjusted"),
-          BG + "PhaseFinal": ("决算", "final")}
+OBEU_PHASE = "http://data.openbudgets.eu/resource/codelist/budget-phase/"
+PHASES = {OBEU_PHASE + "approved": ("预算", "budget"),
+          OBEU_PHASE + "revised": ("调整预算", "adjusted"),
+          OBEU_PHASE + "executed": ("决算", "final")}
+#: Revenue and expenditure, the two sides of a summary table.
+SIDES = {"http://data.openbudgets.eu/resource/codelist/operation-character/revenue": "收入",
+         "http://data.openbudgets.eu/resource/codelist/operation-character/expenditure": "支出"}
+#: Lines that total a table or a side.
+TOTAL_NOTATIONS = frozenset({"total", "income-grand-total", "expenditure-grand-total"})
 
 #: Column meanings (``skos:notation`` of the column list) in the template's order.
 COLUMN_ORDER = (
@@ -50,29 +57,34 @@ TABLES_QUERY = """SELECT DISTINCT ?table ?title ?kind ?kindZh ?kindEn ?unit ?pag
 } LIMIT 100"""
 
 OBSERVATIONS_QUERY = """SELECT DISTINCT ?obs ?table ?column ?colZh ?colEn ?year ?amount ?value
-       ?decimals ?item ?code ?itemEn ?rowLabel ?level ?side ?total ?src ?srcLabel ?page ?line
+       ?decimals ?tableDecimals ?item ?itemNotation ?code ?itemZh ?itemEn ?rowLabel ?level
+       ?codeLevel ?character ?src ?srcLabel ?page ?line
 WHERE {
-  ?obs bg:disclosure $this ; qb:dataSet ?table ; bg:column ?col ;
+  ?table bg:disclosure $this .
+  ?obs qb:dataSet ?table ; bg:column ?col ;
        obeu-dimension:fiscalYear ?year ; obeu-measure:amount ?amount .
   ?col skos:notation ?column .
   OPTIONAL { ?col skos:prefLabel ?colZh FILTER(lang(?colZh) = "zh") }
   OPTIONAL { ?col skos:prefLabel ?colEn FILTER(lang(?colEn) = "en") }
   OPTIONAL { ?obs bg:sourceValue ?value }
   OPTIONAL { ?obs bg:printedDecimals ?decimals }
-  OPTIONAL { ?obs bg:item ?item .
+  OPTIONAL { ?table bg:printedDecimals ?tableDecimals }
+  OPTIONAL { ?obs bg:functionalClassification|bg:economicClassification|bg:summaryLine|bg:budgetUnit
+                  ?item .
+             OPTIONAL { ?item skos:notation ?itemNotation }
+             OPTIONAL { ?item bg:codeLevel ?codeLevel . ?item skos:notation ?code }
+             OPTIONAL { ?item skos:prefLabel|rdfs:label ?itemZh FILTER(lang(?itemZh) = "zh") }
              OPTIONAL { ?item skos:prefLabel ?itemEn FILTER(lang(?itemEn) = "en") } }
-  OPTIONAL { ?obs bg:functionalClassification|bg:economicClassification ?cls .
-             ?cls skos:notation ?code }
   OPTIONAL { ?obs bg:rowLabel ?rowLabel }
   OPTIONAL { ?obs bg:rowLevel ?level }
-  OPTIONAL { ?obs bg:side ?side }
-  OPTIONAL { ?obs bg:isTotal ?total }
+  OPTIONAL { ?table qb:structure bg:SummaryTableStructure .
+             ?obs obeu-dimension:operationCharacter ?character }
   OPTIONAL { ?obs prov:wasDerivedFrom ?src . ?src rdfs:label ?srcLabel ; bg:lineNumber ?line .
              OPTIONAL { ?src bg:pageNumber ?page } }
 } LIMIT 5000"""
 
 HEADER_QUERY = """SELECT DISTINCT ?year ?phase ?org ?orgName ?region ?regionName WHERE {
-  $this obeu-dimension:fiscalYear ?year ; bg:budgetPhase ?phase ;
+  $this obeu-dimension:fiscalYear ?year ; obeu-dimension:budgetPhase ?phase ;
         obeu-dimension:organization ?org .
   OPTIONAL { ?org rdfs:label ?orgName FILTER(lang(?orgName) = "zh") }
   OPTIONAL { $this bg:region ?region .
@@ -82,7 +94,7 @@ HEADER_QUERY = """SELECT DISTINCT ?year ?phase ?org ?orgName ?region ?regionName
 SIBLINGS_QUERY = """SELECT DISTINCT ?doc ?phase ?title WHERE {
   $this obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year .
   ?doc a bg:Disclosure ; obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year ;
-       bg:budgetPhase ?phase .
+       obeu-dimension:budgetPhase ?phase .
   OPTIONAL { ?doc dcterms:title ?title }
   FILTER(?doc != $this)
 } LIMIT 20"""
@@ -154,22 +166,27 @@ def _place(table: dict[str, Any], obs: Row, urls: Urls, doc_year: str) -> None:
             "key": f"{obs['column']}@{year}", "notation": obs["column"], "year": year,
             "offset": _offset(year, doc_year),
             "label": prefix + (obs.get("colZh") or obs["column"]), "label_en": obs.get("colEn")}
-    side = obs.get("side", "")
-    row_key = (side, obs.get("item") or obs.get("rowLabel") or "")
+    side = SIDES.get(obs.get("character", ""), "")
+    notation = obs.get("itemNotation")
+    label = obs.get("rowLabel") or obs.get("itemZh") or ""
+    row_key = (side, obs.get("item") or label)
     row = table["rows"].get(row_key)
     if row is None:
         code = obs.get("code")
+        level = obs.get("level") or obs.get("codeLevel")
+        total = notation in TOTAL_NOTATIONS
         row = table["rows"][row_key] = {
             "key": "|".join(row_key), "side": side, "code": code,
             "item_href": urls.href(obs["item"]) if "item" in obs else None,
-            "label": obs.get("rowLabel") or "", "label_en": obs.get("itemEn"),
-            "level": int(obs["level"]) if "level" in obs else None,
-            "total": obs.get("total") == "true",
+            "label": label, "label_en": obs.get("itemEn"),
+            "level": 0 if total else (int(level) if level is not None else None),
+            "total": total,
             "source": obs.get("srcLabel"),
             "source_href": urls.href(obs["src"]) if "src" in obs else None,
             "position": (SIDE_ORDER.get(side, 2), *_position(obs)), "cells": {}}
     row["cells"][column_key] = {
-        "text": money(obs.get("value"), obs.get("decimals")), "amount": obs["amount"],
+        "text": money(obs.get("value"), obs.get("decimals") or obs.get("tableDecimals")),
+        "amount": obs["amount"],
         "href": urls.href(obs["obs"]),
         "source": obs.get("srcLabel")}
 

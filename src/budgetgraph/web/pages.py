@@ -15,13 +15,14 @@ from .urls import Urls
 
 ORG_DOCUMENTS_QUERY = """SELECT DISTINCT ?doc ?title ?year ?phase ?total ?value ?unit WHERE {
   ?doc a bg:Disclosure ; obeu-dimension:organization $this ;
-       obeu-dimension:fiscalYear ?year ; bg:budgetPhase ?phase .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?obs bg:disclosure ?doc ; bg:tableKind/skos:notation "expenditure" ;
-                  bg:isTotal true ; bg:column/skos:notation "total" ;
+       obeu-dimension:fiscalYear ?year ; obeu-dimension:budgetPhase ?phase .
+  OPTIONAL { ?doc dcterms:title ?title FILTER(lang(?title) = "zh") }
+  OPTIONAL { ?table bg:disclosure ?doc ; bg:tableKind/skos:notation "expenditure" .
+             ?obs qb:dataSet ?table ; bg:functionalClassification/skos:notation "total" ;
+                  bg:column/skos:notation "total" ;
                   obeu-dimension:fiscalYear ?year ; obeu-measure:amount ?total .
              OPTIONAL { ?obs bg:sourceValue ?value }
-             OPTIONAL { ?obs bg:sourceUnit/rdfs:label ?unit FILTER(lang(?unit) = "zh") } }
+             OPTIONAL { ?table bg:sourceUnit/rdfs:label ?unit FILTER(lang(?unit) = "zh") } }
 } ORDER BY ?year LIMIT 500"""
 
 ANCESTORS_QUERY = """SELECT DISTINCT ?concept ?notation ?zh ?en WHERE {
@@ -46,18 +47,18 @@ MATCHES_QUERY = """SELECT DISTINCT ?from ?fromNotation ?relation ?target ?notati
 } LIMIT 50"""
 
 OTHER_YEARS_QUERY = """SELECT DISTINCT ?concept ?year WHERE {
-  VALUES ?class { bg:FunctionalCode bg:EconomicCode }
-  $this a ?class ; skos:notation ?notation .
-  ?concept a ?class ; skos:notation ?notation ; skos:inScheme/dcterms:temporal ?year .
+  $this dcterms:isVersionOf ?code .
+  ?concept dcterms:isVersionOf ?code ; skos:inScheme/dcterms:temporal ?year .
   FILTER(?concept != $this)
 } ORDER BY ?year LIMIT 50"""
 
 SPENDING_QUERY = """SELECT DISTINCT ?obs ?doc ?docTitle ?org ?orgName ?year ?phase ?table ?kindZh
        ?tablePage ?tableLine ?column ?colZh ?amount ?value ?unit ?src ?srcLabel WHERE {
   { ?obs bg:functionalClassification $this } UNION { ?obs bg:economicClassification $this }
-  ?obs a qb:Observation ; bg:disclosure ?doc ; qb:dataSet ?table ;
+  ?obs a qb:Observation ; qb:dataSet ?table ;
        obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year ;
-       bg:budgetPhase ?phase ; bg:column ?col ; obeu-measure:amount ?amount .
+       obeu-dimension:budgetPhase ?phase ; bg:column ?col ; obeu-measure:amount ?amount .
+  ?table bg:disclosure ?doc .
   ?col skos:notation ?column .
   OPTIONAL { ?col skos:prefLabel ?colZh FILTER(lang(?colZh) = "zh") }
   OPTIONAL { ?doc dcterms:title ?docTitle }
@@ -66,7 +67,7 @@ SPENDING_QUERY = """SELECT DISTINCT ?obs ?doc ?docTitle ?org ?orgName ?year ?pha
   OPTIONAL { ?table prov:wasDerivedFrom ?tableSrc . ?tableSrc bg:lineNumber ?tableLine .
              OPTIONAL { ?tableSrc bg:pageNumber ?tablePage } }
   OPTIONAL { ?obs bg:sourceValue ?value }
-  OPTIONAL { ?obs bg:sourceUnit/rdfs:label ?unit FILTER(lang(?unit) = "zh") }
+  OPTIONAL { ?table bg:sourceUnit/rdfs:label ?unit FILTER(lang(?unit) = "zh") }
   OPTIONAL { ?obs prov:wasDerivedFrom ?src . ?src rdfs:label ?srcLabel }
 } LIMIT 2000"""
 

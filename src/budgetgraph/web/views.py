@@ -135,6 +135,7 @@ def resource_page(ctx: Context, iri: str) -> dict[str, Any]:
     """Any IRI under ``{base}id/``: its description, the links into it, and its labels."""
     limit = ctx.settings["max_resource_statements"]
     statements = ctx.store.describe(iri, limit=limit)
+    statements += [s for s in _generated(ctx, iri) if s not in statements]
     incoming = ctx.store.incoming(iri, limit=100)
     if not statements and not incoming:
         raise NotFound(f"nothing is known about <{iri}>")
@@ -312,15 +313,67 @@ def void() -> Response:
     media_type = negotiation.graph_type(request.accept_mimetypes, request.args.getlist("format"))
     if media_type == negotiation.HTML:
         media_type = "text/turtle"
+    statements = _catalog(ctx)
+    body = serialize_statements(statements, media_type, prefixes=describe.PREFIXES)
+    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
+    return Response(body, content_type=media_type + charset, headers={"Vary": "Accept"})
+
+
+def _catalog(ctx: Context) -> list[Statement]:
+    """The DCAT-AP catalog and VoID description, from the store's own figures."""
     stats = _stats(ctx)
     years = sorted({year for row in stats.get("years", []) if (year := year_of(row["value"]))
                     .isdigit()})
     regions = [row["value"] for row in stats.get("regions", [])]
-    statements = describe.void_dcat(ctx.urls, ctx.settings, ctx.graphs(), years=years,
-                                    regions=regions)
-    body = serialize_statements(statements, media_type, prefixes=describe.PREFIXES)
-    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
-    return Response(body, content_type=media_type + charset, headers={"Vary": "Accept"})
+    return describe.void_dcat(ctx.urls, ctx.settings, ctx.graphs(), years=years,
+                              regions=regions, documents=stats.get("catalog", []))
+
+
+def _generated(ctx: Context, iri: str) -> list[Statement]:
+    """Statements the server makes about itself: the catalog and its publisher,
+    which dereference like any resource under ``{base}id/``."""
+    base = ctx.settings["base_iri"]
+    publisher = ctx.settings["publisher_iri"] or base + "id/publisher"
+    if iri not in (base + "id/catalog", publisher):
+        return []
+    return [statement for statement in _catalog(ctx)
+            if statement[0].value == iri or statement[0].kind == "bnode"]
+
+
+@bp.get("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    """A named graph's IRI answers: what it holds and where to download it."""
+    ctx = current()
+    iri = ctx.urls.iri_for_path(request.path)
+    found = next((g for g in ctx.graphs() if g.iri == iri), None)
+    if found is None:
+        raise NotFound(f"no graph <{iri}>")
+    media_type = negotiation.resource_type(request.accept_mimetypes,
+                                           request.args.getlist("format"))
+    statements = describe.graph_description(ctx.urls, found)
+    labeller = _Labeller(ctx)
+    page = {"iri": iri, "label": None, "label_en": None, "view": "resource",
+            "properties": _group(ctx, statements, labeller, iri), "incoming": [],
+            "truncated": False, "statements": statements}
+    return _render(ctx, page, media_type, TEMPLATES["resource"], request.path)
+
+
+@bp.get("/def")
+def vocabulary() -> Response:
+    """The vocabulary (``https://w3id.org/budgetgraph/def``): the ontology and the
+    Data Cube structure, in the format asked for."""
+    from ..rdf.vocabulary import ONTOLOGY_IRI, vocabulary_statements
+
+    ctx = current()
+    media_type = negotiation.resource_type(request.accept_mimetypes,
+                                           request.args.getlist("format"))
+    statements = [(Term(*s), Term(*p), Term(*o)) for s, p, o in vocabulary_statements()]
+    labeller = _Labeller(ctx)
+    page = {"iri": ONTOLOGY_IRI, "label": "budgetgraph 预算公开本体", "label_en":
+            "budgetgraph ontology of budget disclosures", "view": "resource",
+            "properties": _group(ctx, statements, labeller, ONTOLOGY_IRI), "incoming": [],
+            "truncated": False, "statements": statements}
+    return _render(ctx, page, media_type, TEMPLATES["resource"], request.path)
 
 
 def _dumps_dir(ctx: Context) -> Path:
