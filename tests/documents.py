@@ -18,6 +18,8 @@ JIANGSU_DIR = CORPUS / "fetched" / "jiangsu"
 EXCERPTS_DIR = CORPUS / "excerpts"
 HTML_DIR = CORPUS / "html"
 CODELISTS_DIR = CORPUS / "codelists"
+#: Small N-Quads stores the server tests start from (see its README)
+SERVER_FIXTURES = ROOT / "tests" / "fixtures" / "server"
 
 #: One-figure changes of the Qinghai text, each breaking one identity (test_mutations.py):
 #: (rule, line, printed, changed, a line the finding must name besides the changed one)

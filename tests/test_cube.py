@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-from tests.corpus import PDF_DIR, QINGHAI_SHARED
 from tests.datacube import IC_COUNT, integrity_breaks, normalise, obeu_breaks, store_of
+from tests.documents import PDF_DIR, QINGHAI_CORPUS
 
 from budgetgraph.model import Disclosure
 from budgetgraph.rdf import codelists
@@ -33,7 +33,7 @@ from budgetgraph.web.examples import (
     THREE_PUBLIC_OVER_YEARS,
 )
 
-CORPUS = [*sorted(PDF_DIR.glob("*.pdf")), QINGHAI_SHARED]
+CORPUS = [*sorted(PDF_DIR.glob("*.pdf")), QINGHAI_CORPUS]
 BASE = "http://127.0.0.1:8000/"
 
 
@@ -79,7 +79,7 @@ def test_the_checks_find_what_breaks_them(converted: dict[str, str]) -> None:
     """The constraint queries are not vacuous: a duplicate observation, a missing
     dimension, a code outside its list and a DSD without its mandatory OBEU
     dimension are each found."""
-    text = converted[QINGHAI_SHARED.name]
+    text = converted[QINGHAI_CORPUS.name]
     store = store_of(text)
     obs = next(iter(store.query(PREFIXES + "SELECT ?o WHERE { ?o a qb:Observation ; "
                                 "bg:functionalClassification ?c } LIMIT 1")))["o"]

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.test_web import BASE, FIXTURES, serving
+from tests.documents import SERVER_FIXTURES
+from tests.servers import BASE, serving
 
 from budgetgraph import store
 from budgetgraph.web import app as web_app
@@ -69,9 +70,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     secret = root / "secret.txt"
     secret.write_text(SECRET)
     directory = root / "store"
-    store.load_graph(directory, BASE + "graph/doc/qh-2024", FIXTURES / "test-doc-qh-2024.nq")
+    store.load_graph(directory, BASE + "graph/doc/qh-2024", SERVER_FIXTURES / "test-doc-qh-2024.nq")
     store.load_graph(directory, BASE + "graph/codelist/func-2024",
-                     FIXTURES / "test-codelist-func-2024.nq")
+                     SERVER_FIXTURES / "test-codelist-func-2024.nq")
     with serving(directory) as url:
         yield url, secret
 

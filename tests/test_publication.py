@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
-from tests.corpus import PDF_DIR, QINGHAI, pdf
+from tests.documents import PDF_DIR, QINGHAI, pdf
 from tests.servers import free_port, start, stop
 
 from budgetgraph.cli import main

@@ -28,7 +28,7 @@ import pytest
 from SPARQLWrapper import JSON
 from SPARQLWrapper import SPARQLWrapper as Wrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-from tests.test_web import fetch, serving
+from tests.servers import fetch, serving
 
 from budgetgraph import store
 from budgetgraph.web.errors import ServiceRefused

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
+from tests.documents import SERVER_FIXTURES
 
 from budgetgraph import store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "server"
 BASE = "http://127.0.0.1:8000/"
 DOC = BASE + "graph/doc/qh-2024"
 CODES = BASE + "graph/codelist/func-2024"
@@ -24,8 +24,8 @@ CODES = BASE + "graph/codelist/func-2024"
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "store"
-    store.load_graph(directory, DOC, FIXTURES / "test-doc-qh-2024.nq")
-    store.load_graph(directory, CODES, FIXTURES / "test-codelist-func-2024.nq")
+    store.load_graph(directory, DOC, SERVER_FIXTURES / "test-doc-qh-2024.nq")
+    store.load_graph(directory, CODES, SERVER_FIXTURES / "test-codelist-func-2024.nq")
     return directory
 
 
@@ -65,7 +65,7 @@ def test_failed_load_leaves_the_store_as_it_was(store_dir: Path, bad: str) -> No
 def test_reloading_the_same_data_keeps_it(store_dir: Path) -> None:
     """Removal then bulk write of the same quads: the new writes must win over the deletions."""
     before = store.open_read_only(store_dir).graphs()
-    store.load_graph(store_dir, DOC, FIXTURES / "test-doc-qh-2024.nq")
+    store.load_graph(store_dir, DOC, SERVER_FIXTURES / "test-doc-qh-2024.nq")
     assert store.open_read_only(store_dir).graphs() == before
 
 

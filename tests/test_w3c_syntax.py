@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from tests.test_web import fetch, serving
+from tests.servers import fetch, serving
 
 from budgetgraph import store
 from budgetgraph.web.sparqltext import names_dataset

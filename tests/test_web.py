@@ -14,13 +14,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML
 from SPARQLWrapper import SPARQLWrapper as Wrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+from tests.documents import SERVER_FIXTURES
 from tests.servers import BASE, fetch, serving
 
 from budgetgraph import store
@@ -34,7 +34,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
 ]
 
-FIXTURES = Path(__file__).parent / "fixtures" / "server"
 TIMEOUT = 1.5
 HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
          "?m ?n2 ?o }")
@@ -44,9 +43,9 @@ HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a running server over the test fixtures."""
     directory = tmp_path_factory.mktemp("web") / "store"
-    store.load_graph(directory, BASE + "graph/doc/qh-2024", FIXTURES / "test-doc-qh-2024.nq")
+    store.load_graph(directory, BASE + "graph/doc/qh-2024", SERVER_FIXTURES / "test-doc-qh-2024.nq")
     store.load_graph(directory, BASE + "graph/codelist/func-2024",
-                     FIXTURES / "test-codelist-func-2024.nq")
+                     SERVER_FIXTURES / "test-codelist-func-2024.nq")
     with serving(directory, query_timeout=TIMEOUT, max_result_rows=30, query_processes=2,
                  queue_timeout=5, service_allowlist="http://127.0.0.1:9/sparql") as url:
         yield url

@@ -420,7 +420,8 @@ class _Reader:
             # 司法（06款）: the 款 or 项 part of a code printed inside its level mark
             self.ledger.structural(line, token.text, "code")
             return
-        if re.match(r"\s*全?年", after) and len(digits) == 4 and 1900 <= int(digits) <= 2100:
+        if re.match(r"\s*全?年", after) and len(digits) == 4 and digits.isdigit() \
+                and 1900 <= int(digits) <= 2100:
             self.ledger.structural(line, token.text, "year")
             return
         if re.search(r"[【\[〔]\s*$", before) or re.match(r"\s*号", after):

@@ -1099,15 +1099,15 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         if len(text_row.figures) > width:
             # the text put more figures in this row than the table has columns: the
             # row's cut is uncertain; the figures beyond are told, never dropped silently
+            at = text_row.line.number
             extra, text_row.figures = text_row.figures[width:], text_row.figures[:width]
             reason = (f"one of {len(extra)} figure(s) beyond the {width} column(s) of "
-                      f"{table.title.strip()!r} in the row of line {text_row.line.number}: "
-                      "the text does not say which row they belong to")
+                      f"{table.title.strip()!r} in the row of line {at}: the text does "
+                      "not say which row they belong to")
             for token in extra:
                 ctx.ledger.unread(token.line, token.text, reason)
-            table.reader_notes.append(f"line {text_row.line.number}: "
-                                      f"{', '.join(t.text for t in extra)} beyond the row's "
-                                      f"{width} column(s), not read")
+            table.reader_notes.append(f"line {at}: {', '.join(t.text for t in extra)} beyond "
+                                      f"the row's {width} column(s), not read")
         rows.append(row)
         figures.append([parse_amount(t.text) or Decimal(0) for t in text_row.figures])
         _account(text_row, ctx.ledger)
