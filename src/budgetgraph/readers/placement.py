@@ -100,10 +100,10 @@ def place(drafts: list[Draft], rules: list[Rule], groups: list[Group], *,
     and the placement returned costs more than ``limit``. ``steps`` bounds the
     search's work (a misread table can have very many placements, none good).
     """
-    candidates = [_candidates(d, rules, unit) for d in drafts]
-    search = _Search(drafts, candidates, groups, unit, steps)
+    options = [candidates(d, rules, unit) for d in drafts]
+    search = _Search(drafts, options, groups, unit, steps)
     search.run(limit)
-    best = search.solutions[0] if search.solutions else [c[0][1] for c in candidates]
+    best = search.solutions[0] if search.solutions else [c[0][1] for c in options]
     ambiguous: list[set[str]] = []
     for index in range(len(drafts)):
         differing: set[str] = set()
@@ -141,7 +141,7 @@ def _difference_cost(difference: Decimal, terms: int, unit: Decimal) -> int:
     return BREAK_COST
 
 
-def _candidates(draft: Draft, rules: list[Rule], unit: Decimal) -> list[tuple[int, list[str]]]:
+def candidates(draft: Draft, rules: list[Rule], unit: Decimal) -> list[tuple[int, list[str]]]:
     """Every order-keeping placement of the draft's figures, cheapest first."""
     if draft.fixed is not None:
         places = [draft.fixed]

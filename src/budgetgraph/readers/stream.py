@@ -73,6 +73,10 @@ class RowText:
     #: name fragments printed before the code line or after the figures
     before: list[Token] = field(default_factory=list)
     after: list[Token] = field(default_factory=list)
+    #: the code, where the text printed it away from the row (see :func:`restore_codes`)
+    found_code: str | None = None
+    #: why ``found_code`` is the row's code, for the table's reader notes
+    code_reason: str = ""
 
     @property
     def line(self) -> Line:
@@ -369,3 +373,58 @@ def rows_by_name(stream: list[Token], *, is_label: Callable[[str], bool],
         else:
             current.figures.append(Token(token.text, "figure", token.line))
     return rows
+
+
+def restore_codes(rows: list[RowText], code_of: Callable[[str, str | None], str | None]
+                  ) -> list[RowText]:
+    """Rows whose code the text printed away from them, given it back.
+
+    A block-reading extractor prints some rows' names and figures in one place
+    and their codes in another: the stream then has rows with a name but no code
+    and, nearby, rows with a code but no name and no figure. Where a run of such
+    rows has as many of each, they pair in order. A named row left without a
+    code gets it from the code lists (``code_of(name, code above)``); a code-only
+    row whose code another row now has is dropped.
+    """
+    def named(row: RowText) -> bool:
+        return not row.code_parts and bool(row.name.strip()) and not _is_total(row.name)
+
+    def bare(row: RowText) -> bool:
+        return bool(row.code_parts) and not row.name.strip() and not row.figures
+
+    out = list(rows)
+    index = 0
+    while index < len(out):
+        end = index
+        while end < len(out) and (named(out[end]) or bare(out[end])):
+            end += 1
+        run = out[index:end]
+        names = [r for r in run if named(r)]
+        codes = [r for r in run if bare(r)]
+        if names and len(names) == len(codes):
+            for row, code in zip(names, codes, strict=True):
+                row.code_parts = code.code_parts
+            out[index:end] = names
+            end = index + len(names)
+        index = max(end, index + 1)
+    above: str | None = None
+    for row in out:
+        printed = _joined_code(row)
+        if printed:
+            above = printed
+            continue
+        if named(row):
+            row.found_code = code_of(row.name, above)
+            if row.found_code:
+                row.code_reason = "from the code list's name (its code is printed apart)"
+                above = row.found_code
+    taken = {_joined_code(r) or r.found_code for r in out if r.name.strip() or r.figures}
+    return [r for r in out if not (bare(r) and _joined_code(r) in taken)]
+
+
+def _joined_code(row: RowText) -> str | None:
+    """The row's printed code, parts joined (``201 03 01`` → ``2010301``)."""
+    parts = [t.text for t in row.code_parts]
+    if not parts:
+        return None
+    return parts[0] + "".join(p.zfill(2) for p in parts[1:])

@@ -16,6 +16,7 @@ Nothing here knows the file format: the caller gives :class:`Line` objects.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from decimal import Decimal
 
 from budgetgraph.errors import ReadError
 from budgetgraph.model import AmountUnit, Column, Note, Phase, Row, Table, TableKind
+from budgetgraph.readers.codes import code_of
 from budgetgraph.readers.lines import (
     NUMBER_RE,
     PAGE_MARKER_RE,
@@ -32,8 +34,25 @@ from budgetgraph.readers.lines import (
     is_amount,
     parse_amount,
 )
-from budgetgraph.readers.placement import MAX_STEPS, Draft, Group, place, row_rules
-from budgetgraph.readers.stream import RowText, paired, rows_by_code, rows_by_name, tokens
+from budgetgraph.readers.placement import (
+    BREAK_COST,
+    MAX_STEPS,
+    Draft,
+    Group,
+    Rule,
+    candidates,
+    place,
+    row_rules,
+)
+from budgetgraph.readers.stream import (
+    RowText,
+    Token,
+    paired,
+    restore_codes,
+    rows_by_code,
+    rows_by_name,
+    tokens,
+)
 from budgetgraph.readers.vocabulary import (
     HeaderTerm,
     functional_class_code,
@@ -94,6 +113,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     header: list[Line] = []
     data: list[Line] = []
     table_remarks: list[str] = []
+    content: list[Line] = []  # header and data lines, in order
     for index, line in enumerate(body):
         text = line.text.strip()
         if not text:
@@ -119,6 +139,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
             _structural_numbers(ledger, line, "note")
             continue
         following = next((b for b in body[index + 1:] if b.text.strip()), None)
+        content.append(line)
         if _is_data(line, kind, bool(header), following, data_seen=bool(data)):
             data.append(line)
         elif data and _is_repeated_header(line, header):
@@ -133,10 +154,13 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     if unit is None:
         raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
                         file=ctx.file, line=title.number, page=title.page)
+    slotted = _has_geometry(header, data)
+    if not slotted and not _positional(header, data) \
+            and kind not in (*TWO_SIDED, TableKind.THREE_PUBLIC):
+        header, data = _scattered_header(content, header, data)
     for line in header:
         _structural_numbers(ledger, line, "table header")
     _lift_header_words(header, data)
-    slotted = _has_geometry(header, data)
     if slotted:
         header, data = _slotted(header, data, two_sided=kind in TWO_SIDED)
     layout = _layout(kind, header, data, title.text, ctx, slotted=slotted)
@@ -162,6 +186,50 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
 def _parts(line: Line) -> list[str]:
     """The line's words and numbers: its cells split on spaces too (single-space exports)."""
     return [p for c in line.texts for p in c.split()]
+
+
+def _scattered_header(content: list[Line], header: list[Line],
+                      data: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Header and rows of a table read without positions, where the header's words
+    are scattered among the rows.
+
+    An extractor that reads a page in blocks (pdftotext without -layout) can
+    print a row's code before the header's words, and a header word after the
+    first rows (``收入预算`` / ``其他收入`` under ``204``). In a table of codes a
+    line of header words only is never a row: wherever such lines stand, they
+    are the header, and everything else the rows. Where the first cut at the
+    header lines already has every header word, it is kept.
+    """
+    kept = {id(line) for line in header + data}  # not the repeated headers dropped
+    first_figure = next((i for i, line in enumerate(content) if _has_figure(line)),
+                        len(content))
+    # before the first figure: header words and pieces of them (合计 is a column
+    # there); after it: lines of header words only (合计 is the total row's label)
+    words = [line for index, line in enumerate(content) if id(line) in kept
+             and not _has_figure(line)
+             and ((index < first_figure and (_header_like(line) or _header_fragment(line)))
+                  or (_header_like(line) and not _is_total_label(line)))]
+    first = {t.key for _, t in header_terms(_header_words(header)) if t.kind == "value"}
+    every = {t.key for _, t in header_terms(_header_words(words)) if t.kind == "value"}
+    if first and every <= first:
+        return header, data
+    return words, [line for line in content if id(line) in kept and line not in words]
+
+
+def _is_total_label(line: Line) -> bool:
+    return squash(line.text) in _TOTAL_NAMES
+
+
+def _has_figure(line: Line) -> bool:
+    """A line with an amount printed as one (decimals or thousands separators)."""
+    return any(is_amount(p) and ("." in p or "," in p) for p in _parts(line))
+
+
+def _header_fragment(line: Line) -> bool:
+    """A short piece of a wrapped header cell (款, 项, 经营支 / 出): no code, no row's name."""
+    text = squash(line.text)
+    return 0 < len(text) <= 6 and not any(c.isdigit() for c in text) \
+        and not _is_row_label(line.text) and functional_class_code(text) is None
 
 
 def _has_amount(line: Line) -> bool:
@@ -659,7 +727,43 @@ def _layout_by_reading_order(kind: TableKind, header: list[Line], title: str,
     orders = [columns] + ([total_first] if total_first != columns else [])
     for word in sorted(floating) if kind not in TWO_SIDED else ():
         orders = [moved for order in orders for moved in _floated(order, word)] or orders
+    template = _template_order(kind, columns, ctx)
+    if template is not None:
+        orders = [template, *(o for o in orders if o != template)]
     return _Layout(columns, None, orders=orders[:_MAX_ORDERS])
+
+
+#: Column orders of the templates seen, by table kind: budget (预算) and final
+#: accounts (决算) print some tables' columns in different orders.
+_TEMPLATE_ORDERS: dict[TableKind, dict[Phase, tuple[tuple[str, ...], ...]]] = {
+    TableKind.INCOME: {
+        Phase.BUDGET: (
+            ("合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"),
+            ("合计", "上年结转", "一般公共预算拨款收入", "政府性基金预算拨款收入",
+             "国有资本经营预算拨款收入", "财政专户管理资金收入", "事业收入", "上级补助收入",
+             "附属单位上缴收入", "事业单位经营收入", "其他收入")),
+        Phase.FINAL: (
+            ("合计", "财政拨款收入", "上级补助收入", "事业收入", "事业单位经营收入",
+             "附属单位上缴收入", "其他收入"),)},
+    TableKind.EXPENDITURE: {
+        Phase.BUDGET: (("合计", "基本支出", "项目支出", "事业单位经营支出", "上缴上级支出",
+                        "对附属单位补助支出"),),
+        Phase.FINAL: (("合计", "基本支出", "项目支出", "上缴上级支出", "事业单位经营支出",
+                       "对附属单位补助支出"),)},
+}
+
+
+def _template_order(kind: TableKind, columns: list[Column],
+                    ctx: TableContext) -> list[Column] | None:
+    """The header's columns in a known template's order, where it has that template's
+    columns: text read in blocks scrambles a header's words, and where every cell is
+    printed (0.00 for blank) the identities cannot tell one order from another."""
+    keys = [c.key for c in columns]
+    for order in _TEMPLATE_ORDERS.get(kind, {}).get(ctx.phase, ()):
+        present = [k for k in order if k in keys]
+        if set(present) == set(keys) and len(present) == len(keys) and len(keys) > 2:
+            return [next(c for c in columns if c.key == k) for k in present]
+    return None
 
 
 #: The three budgets, in the order the law and every template list them, and
@@ -1084,32 +1188,39 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
     coded = table.kind not in TWO_SIDED and any(t.kind == "code" for t in stream)
     width = max((len([c for c in o if c.side is None]) for o in orders), default=0)
     if coded:
-        text_rows = rows_by_code(stream, width=width)
+        scheme = "econ" if table.kind is TableKind.GENERAL_PUBLIC_BASIC else "func"
+        text_rows = restore_codes(rows_by_code(stream, width=width),
+                                  lambda name, above: code_of(name, scheme=scheme, above=above))
     else:
         text_rows = rows_by_name(stream, is_label=_is_row_label, completes=_completes_name)
     rows: list[Row] = []
-    figures: list[list[Decimal]] = []
+    kept: list[RowText] = []
+    strays: list[Token] = []
     for number, text_row in enumerate(text_rows):
         row = _stream_row(table, text_row, rows, ctx)
         if row is None:
+            strays.extend(text_row.figures)  # figures before any row's name or code
             continue
         if table.kind in TWO_SIDED and row.side is None:
             row.side = _side_by_neighbours(table, text_rows, number, rows)
         width = len([c for c in table.columns if c.side == row.side])
         if len(text_row.figures) > width:
-            # the text put more figures in this row than the table has columns: the
-            # row's cut is uncertain; the figures beyond are told, never dropped silently
-            at = text_row.line.number
-            extra, text_row.figures = text_row.figures[width:], text_row.figures[:width]
-            reason = (f"one of {len(extra)} figure(s) beyond the {width} column(s) of "
-                      f"{table.title.strip()!r} in the row of line {at}: the text does "
-                      "not say which row they belong to")
-            for token in extra:
-                ctx.ledger.unread(token.line, token.text, reason)
-            table.reader_notes.append(f"line {at}: {', '.join(t.text for t in extra)} beyond "
-                                      f"the row's {width} column(s), not read")
+            # more figures than the row has columns: those beyond are another row's
+            strays.extend(text_row.figures[width:])
+            text_row.figures = text_row.figures[:width]
         rows.append(row)
-        figures.append([parse_amount(t.text) or Decimal(0) for t in text_row.figures])
+        kept.append(text_row)
+    position = {id(token): n for n, token in enumerate(stream)}
+    strays = _give_back(table, rows, kept, strays, position)
+    for token in strays:
+        reason = (f"a figure of {table.title.strip()!r} the text printed apart from its row "
+                  f"(line {token.line.number}): no row's identities take it")
+        ctx.ledger.unread(token.line, token.text, reason)
+    if strays:
+        table.reader_notes.append(f"{', '.join(t.text for t in strays)}: printed apart from "
+                                  "their rows, and no row's identities take them; not read")
+    figures = [[parse_amount(t.text) or Decimal(0) for t in r.figures] for r in kept]
+    for text_row in kept:
         _account(text_row, ctx.ledger)
     best: _Placed | None = None
     for columns in orders:
@@ -1174,6 +1285,77 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
         lines.append(Line(last.number, "  ".join(t for _, t in loose),
                           [Cell(t) for _, t in loose], last.page))
     return lines
+
+
+def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[Token],
+               position: dict[int, int]) -> list[Token]:
+    """Figures the text printed apart from their rows, given back by the row identities.
+
+    A block-reading extractor (pdftotext without -layout) prints a row's name
+    and 合计 together but its other cells in a run of their own, a few rows
+    before or after. Such a row is short (合计 alone cannot equal the sum of its
+    other, blank, cells) and its neighbours long (more figures than columns, or
+    figures that break their row's identity). A long row keeps the figures that
+    fit and gives the rest to the pool; a short row then takes from the pool the
+    nearest figures that complete its identity exactly. What no row takes is
+    returned, for the caller to report.
+    """
+    pool = list(strays)
+    short: list[int] = []
+    for index, (row, text_row) in enumerate(zip(rows, kept, strict=True)):
+        keys = [c.key for c in table.columns if c.side == row.side]
+        rules = row_rules(keys)
+        if not rules or _fits(text_row.figures, keys, rules):
+            continue
+        for size in range(len(text_row.figures) - 1, 0, -1):
+            fitting = next((chosen for chosen in itertools.combinations(text_row.figures, size)
+                            if _fits(list(chosen), keys, rules)), None)
+            if fitting is not None:
+                pool.extend(t for t in text_row.figures if t not in fitting)
+                text_row.figures = list(fitting)
+                break
+        else:
+            short.append(index)
+    if not pool:
+        return pool
+    for index in short:
+        row, text_row = rows[index], kept[index]
+        keys = [c.key for c in table.columns if c.side == row.side]
+        rules = row_rules(keys)
+        at = position.get(id(text_row.figures[0]), 0) if text_row.figures else 0
+
+        def distance(token: Token, at: int = at) -> int:
+            return abs(position.get(id(token), 0) - at)
+
+        def completed(chosen: tuple[Token, ...], text_row: RowText = text_row) -> list[Token]:
+            """The row's 合计 first, then the figures given back, in printed order."""
+            ordered = sorted(chosen, key=lambda printed: position.get(id(printed), 0))
+            return [*text_row.figures[:1], *ordered, *text_row.figures[1:]]
+
+        near = sorted(pool, key=distance)[:12]
+        room = len(keys) - len(text_row.figures)
+        tries = sorted((c for size in range(1, min(room, 3) + 1)
+                        for c in itertools.combinations(near, size)),
+                       key=lambda c: sum(map(distance, c)))
+        choice = next((c for c in tries if _fits(completed(c), keys, rules)), None)
+        if choice is None:
+            continue
+        text_row.figures = completed(choice)
+        for token in choice:
+            pool.remove(token)
+        given = ", ".join(t.text for t in text_row.figures if t in choice)
+        table.reader_notes.append(f"line {row.source.line}: {given} printed apart from the "
+                                  "row, given back by its identities")
+    return pool
+
+
+def _fits(tokens: list[Token], keys: list[str], rules: list[Rule]) -> bool:
+    """The figures keep the row's identities in some order-keeping placement."""
+    values = [parse_amount(t.text) or Decimal(0) for t in tokens]
+    if len(values) > len(keys):
+        return False
+    unit = _printed_unit([Draft(values, keys)])
+    return any(cost < BREAK_COST for cost, _ in candidates(Draft(values, keys), rules, unit))
 
 
 def _plain_figures(data: list[Line]) -> bool:
@@ -1281,6 +1463,10 @@ def _stream_row(table: Table, text_row: RowText, above: list[Row],
         code, _ = _split_code(parts, table)
         if code is None:
             code = _misprinted_code(parts, above, table.reader_notes)
+    elif text_row.found_code:
+        code = text_row.found_code
+        table.reader_notes.append(f"line {text_row.line.number}: {name} read as {code}, "
+                                  f"{text_row.code_reason}")
     is_total = code is None and squash(strip_numbering(name)) in _TOTAL_NAMES
     side: str | None = None
     if table.kind in TWO_SIDED:
