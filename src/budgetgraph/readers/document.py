@@ -37,7 +37,10 @@ _OWNER_RE = re.compile(
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _ENUM_RE = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
-_TABLE_NUMBER_RE = re.compile(r"^(?:部门|单位)?公开表\d+$|^表\d+$")
+#: a table's number printed on a line of its own, in any province's style: 公开表1,
+#: 部门公开表1, 公开01表, 公开表1-1, 表1, 表1-2, 表一
+_TABLE_NUMBER_RE = re.compile(
+    r"^(?:(?:部门|单位)?公开)?(?:表[\d一二三四五六七八九十]+(?:-\d+)?|\d+(?:-\d+)?表)$")
 _LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\s*年)")
 
@@ -73,7 +76,8 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         _structural(ledger, line, "cover")
     doc = Disclosure(source_file=file, kind=kind, year=year, department=department, unit=unit)
     doc.region, doc.region_code = _region(department, lines[: cover_end + 1])
-    body = lines[cover_end + 1:]
+    # a 三公 table published alone is its own title: the cover line opens the table
+    body = lines[cover_end:] if _is_title(lines, cover_end) else lines[cover_end + 1:]
     toc_end, listed = _table_of_contents(body, ledger)
     regions = _regions(body[toc_end:], ledger, file, year, doc)
     profile_lines = [line for r in regions if r.kind == "profile" for line in r.lines]
@@ -84,9 +88,8 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         elif region.kind == "narrative":
             doc.statements.extend(read_statements(region.lines, ledger, file, year=year))
     settle_ambiguities(doc)
-    if not doc.tables:
-        raise ReadError("no budget table found (收支总表, 支出总表 …): not a budget disclosure "
-                        "or a truncated one", file=file)
+    if not doc.tables and not doc.performance:
+        _no_tables(doc, listed, file)
     found = {t.kind for t in doc.tables} | ({TableKind.PERFORMANCE} if doc.performance else set())
     missing = [kind.value for kind in listed if kind not in found]
     if missing:
@@ -154,6 +157,8 @@ def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | 
     window = [i for i in printed[:25] if first_page is None or lines[i].page == first_page]
     contents = next((n for n, i in enumerate(window) if _is_contents_heading(lines, i)), None)
     window = window[:contents] if contents else window
+    window = [i for i in window if not _is_page_chrome(lines[i].text)]
+    found_titles: list[tuple[DocumentKind, int, int, str | None]] = []
     for end in range(len(window)):
         for size in (1, 2, 3):
             chunk = window[max(0, end - size + 1): end + 1]
@@ -168,9 +173,27 @@ def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | 
                     break
                 # a name wrapped onto the lines above (中共上海市普陀区委 / 社会工作部2024年度)
                 department = above + (department or "")
-            return kind, year, window[end], department
+            found_titles.append((kind, year, window[end], department))
+            break
+    # a web page prints metadata above the title (信息分类: 本部门预算): the title is
+    # the first that names an organisation, else the first found
+    named = [f for f in found_titles if f[3] and _ORG_NAME.fullmatch(f[3])]
+    if named or found_titles:
+        return (named or found_titles)[0]
     raise ReadError("not a budget disclosure: its first page names no year and no 部门预算, "
                     "单位预算, 部门决算, 单位决算 or 三公经费 publication", file=file)
+
+
+#: A web page's navigation or metadata line, never the title: 首页 > 政府信息公开 > …,
+#: 索引号 640522015/2024-00040, 发布日期: 2019-02-15.
+_PAGE_CHROME = re.compile(
+    r"[>＞].*[>＞]|索引号|信息分类|发布(?:日期|时间|机构)|成文日期|来源\s*[:：]")
+#: A department's or unit's name: Chinese characters and brackets only.
+_ORG_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,40}")
+
+
+def _is_page_chrome(text: str) -> bool:
+    return _PAGE_CHROME.search(text) is not None
 
 
 _KIND_RE = re.compile(
@@ -254,10 +277,11 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[Tabl
     if end is None and page is not None:  # a paged document: the contents page
         end = next((i for i in range(start, len(body)) if body[i].page != page
                     and not PAGE_MARKER_RE.match(body[i].text)), len(body))
-    if end is None:  # entries with leader dots, up to the first line without
-        end = start + 1
+    if end is None:  # entries with leader dots or numbered headings, up to the first line
+        end = start + 1  # that is neither (the document cut short after its contents)
         while end < len(body) and (not body[end].text.strip() or _LEADER_DOTS.search(body[end].text)
-                                   or PAGE_MARKER_RE.match(body[end].text)):
+                                   or PAGE_MARKER_RE.match(body[end].text)
+                                   or _is_contents_entry(body[end].text)):
             end += 1
     listed: list[TableKind] = []
     for line in body[start:end]:
@@ -269,10 +293,23 @@ def _table_of_contents(body: list[Line], ledger: Ledger) -> tuple[int, list[Tabl
     return end, listed
 
 
+def _is_contents_entry(text: str) -> bool:
+    """A line of a table of contents without leader dots: 第二部分 …, 四、财政拨款收支总表."""
+    entry = squash(text)
+    return (len(entry) <= 40 and "。" not in entry and not _has_figure_text(entry)
+            and (_PART_RE.match(entry) is not None or _ENUM_RE.match(entry) is not None))
+
+
+def _has_figure_text(text: str) -> bool:
+    return re.search(r"\d+\.\d\d(?!\d)", text) is not None
+
+
 def _is_contents_heading(lines: list[Line], index: int) -> bool:
     """目录 on a line of its own, or spread over two (目 / 录: one cell per line)."""
     text = squash(lines[index].text)
     if text == "目录" or (text.startswith("目录") and len(text) < 6):
+        return True
+    if text.endswith("目录") and len(text) < 40 and "。" not in text:  # …2025年预算公开目录
         return True
     after = next((line for line in lines[index + 1: index + 3] if line.text.strip()), None)
     return text == "目" and after is not None and squash(after.text) == "录"
@@ -359,6 +396,8 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
 def _looks_like_title(lines: list[Line], index: int) -> bool:
     """A short line ending in 表 with a unit line under it: a table, known or not."""
     text = squash(_LEADER_DOTS.split(lines[index].text)[0])
+    if _TABLE_NUMBER_RE.match(text):
+        return False
     if not text.endswith("表") or len(text) > 40 or "。" in text or "，" in text:
         return False
     following = [line for line in lines[index + 1: index + 8] if line.text.strip()][:3]
@@ -448,6 +487,30 @@ def _structural(ledger: Ledger, line: Line, kind: str) -> None:
         token = match.group()
         after = line.text[match.end(): match.end() + 1]
         ledger.structural(line, token, "year" if len(token) == 4 and after == "年" else kind)
+
+
+def _no_tables(doc: Disclosure, listed: list[TableKind], file: str) -> None:
+    """A disclosure whose tables are not in this file: truncated, or printed as images.
+
+    A 情况说明 (or a disclosure whose tables were scanned in as pictures) still says what
+    it says: its statements are kept, with a warning naming the absent tables. With
+    neither a table nor a statement there is nothing to read, and the error says why:
+    the contents list tables that do not follow (cut short), or nothing follows the
+    cover at all.
+    """
+    cover = f"{doc.kind.value} {doc.year} {doc.department}"
+    if doc.statements:
+        doc.warnings.append(f"no table in this file: {cover} is read for its statements only; "
+                            "the standard tables (收支总表, 支出总表 …) are absent (printed as "
+                            "images, or published in another file)")
+        return
+    if listed:
+        raise ReadError(f"truncated: the cover names {cover} and the table of contents lists "
+                        f"{len(listed)} table(s) ({', '.join(k.value for k in listed)}), but "
+                        "neither a table nor a statement follows", file=file)
+    raise ReadError(f"truncated, or not a disclosure: the cover names {cover}, but no budget "
+                    "table (收支总表, 支出总表 …) and no statement of the figures follows",
+                    file=file)
 
 
 def _check_complete(doc: Disclosure) -> None:

@@ -35,7 +35,7 @@ BREAK_COST = 100
 #: Placements kept to judge ambiguity, and the search's budget of steps: beyond
 #: it the best placement found so far is kept and the caller is told.
 MAX_SOLUTIONS = 32
-MAX_STEPS = 50_000
+MAX_STEPS = 5_000
 #: The cost ceilings of the successive searches: exact first, then roundings,
 #: then one break, two …
 _CEILINGS = (0, 4, 16, 100, 116, 200, 300, 500, 1000, 10**12)

@@ -44,6 +44,7 @@ from budgetgraph.readers.placement import (
     place,
     row_rules,
 )
+from budgetgraph.readers.rownumbers import without_row_numbers
 from budgetgraph.readers.stream import (
     RowText,
     Token,
@@ -108,6 +109,7 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     """Read the table titled by ``title`` from the lines that follow it."""
     ledger = ctx.ledger
     _structural_numbers(ledger, title, "table title")
+    body = without_row_numbers(body, ledger)
     unit: AmountUnit | None = None
     notes: list[Note] = []
     header: list[Line] = []
