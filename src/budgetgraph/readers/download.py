@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import socket
 import tempfile
 import time
 import urllib.error
@@ -74,10 +73,10 @@ def download(url: str, directory: Path, *, max_bytes: int, timeout: float = TIME
         raise ReadError(f"cannot download: HTTP {exc.code} {exc.reason}", file=url) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(reason, TimeoutError):
             reason = f"no answer within {timeout:.0f} s"
         raise ReadError(f"cannot download: {reason}", file=url) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ReadError(f"cannot download: no answer within {timeout:.0f} s",
                         file=url) from None
     except (OSError, ValueError) as exc:  # a connection reset, a malformed answer or URL

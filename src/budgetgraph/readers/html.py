@@ -101,10 +101,13 @@ class _Flow:
             self._text.append(_SPACE.sub(" ", text))
 
     def end_line(self) -> None:
+        """End the line of text so far. A block holding only non-breaking spaces
+        (``<p>&nbsp;</p>``) is a blank line, as a browser shows it; an empty one shows
+        nothing and is no line."""
         line = "".join(self._text).strip(" ")
         self._text.clear()
-        if line.strip():
-            self.items.append(line)
+        if line:
+            self.items.append(line if line.strip() else "")
 
     def walk(self, element: lxml.etree._Element) -> None:
         """``element`` and its content (its tail is the caller's)."""

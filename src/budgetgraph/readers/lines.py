@@ -183,14 +183,17 @@ def grid_lines(pages: Iterable[Iterable[str | Sequence[str]]], *, paged: bool) -
 
     Each item of a page is one line: a sequence of cells (a table row, blank cells
     kept so that every cell keeps its column, as a tab-separated export keeps them)
-    or a string (a paragraph, split into cells as a text export's line is). Lines are
-    numbered 1, 2, … across the pages; with ``paged`` the pages are numbered from 1
-    (a workbook's sheets), else there is no page (one web page). A line's text drops
+    or a string (a paragraph, split into cells as a text export's line is). With
+    ``paged`` the pages are numbered from 1 (a workbook's sheets) and lines from 1 on
+    each page, as a PDF's are (a sheet's line number is its row number); else there is
+    no page (one web page) and lines are numbered through. A line's text drops
     trailing blank cells — they are no text, only columns — while its cells keep them.
     """
     lines: list[Line] = []
     number = 0
     for page_number, page in enumerate(pages, start=1):
+        if paged:
+            number = 0
         for item in page:
             number += 1
             page_of_line = page_number if paged else None

@@ -1,7 +1,8 @@
 """Excel workbooks (.xlsx and the older .xls), read with python-calamine.
 
-One line per row, with every cell of the sheet's used range (blank cells kept, so
-figures keep their columns); each visible sheet is a page, numbered from 1 in the
+One line per row from the sheet's first row and column (A1) to the last used
+ones, blank rows and cells kept, so that line numbers are row numbers on the
+first sheet and figures keep their columns; each visible sheet is a page, numbered from 1 in the
 workbook's order. Hidden sheets are not part of what was published and are skipped.
 
 A text cell is taken as written (``"1,234.50"`` stays ``1,234.50``). A numeric
@@ -57,7 +58,7 @@ def spreadsheet_lines(path: Path) -> list[Line]:
             names = [meta.name for meta in workbook.sheets_metadata
                      if meta.visible == SheetVisibleEnum.Visible]
             pages = [[[cell_text(value) for value in row]
-                      for row in workbook.get_sheet_by_name(name).to_python()]
+                      for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
                      for name in names]
         finally:
             workbook.close()
