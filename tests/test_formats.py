@@ -15,6 +15,7 @@ import dataclasses
 import html
 import http.server
 import io
+import json
 import re
 import threading
 import zipfile
@@ -171,6 +172,10 @@ def test_cli_parse_reads_a_workbook(tmp_path: Path, text_lines: list[Line],
     out = capsys.readouterr().out
     assert out.startswith("qinghai.xlsx: 部门预算 2024 互助土族自治县社会保险服务局")
     assert "tables: 9" in out and "figures: 542 consumed / 542 (100.0%)" in out
+    assert main(["parse", "--json", str(path)]) == 0
+    dumped = json.loads(capsys.readouterr().out)
+    assert dumped["source_file"] == "qinghai.xlsx" and dumped["tables"][0]["rows"][0]["values"] \
+        == {"预算数": "2181.31"}
 
 
 # --- Word ---------------------------------------------------------------------------

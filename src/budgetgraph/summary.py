@@ -15,7 +15,8 @@ from budgetgraph.model import Disclosure
 
 
 def _plain(value: Any) -> Any:
-    """Dataclasses → dicts, Decimals → strings (never floats), enums → their value."""
+    """Dataclasses → dicts, Decimals → strings (never floats), enums → their value,
+    sets → sorted lists."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
@@ -26,6 +27,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):  # e.g. a row's ambiguous columns
+        return sorted(_plain(v) for v in value)
     return value
 
 
