@@ -28,17 +28,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from budgetgraph.pipeline import source_info, source_urls
+    from budgetgraph.pipeline import local_inputs, source_info, source_urls
     from budgetgraph.rdf.convert import convert
     from budgetgraph.rdf.serialize import RdfFormat, serialize
     from budgetgraph.readers import read
 
     fmt = RdfFormat[_FORMATS[args.format]]
     _register_regions(args.region)
-    urls = source_urls(args.files, args.source_url)
-    documents = [read(path) for path in args.files]
-    sources = {doc.source_file: source_info(path, urls.get(path))
-               for path, doc in zip(args.files, documents, strict=True)}
+    with local_inputs(args.files) as (paths, downloaded):
+        urls = {**downloaded, **source_urls(paths, args.source_url)}
+        documents = [read(path) for path in paths]
+        sources = {doc.source_file: source_info(path, urls.get(path))
+                   for path, doc in zip(paths, documents, strict=True)}
     dataset = convert(documents, base=args.base, sources=sources)
     text = serialize(dataset, fmt)
     if args.output is None:
@@ -51,17 +52,19 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from budgetgraph.pipeline import local_inputs
     from budgetgraph.report import run_validate
 
     _register_regions(args.region)
     if args.report is not None:
         args.report.parent.mkdir(parents=True, exist_ok=True)
-    return run_validate(list(args.files), args.report)
+    with local_inputs(args.files) as (paths, _):
+        return run_validate(paths, args.report)
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
     from budgetgraph import remote
-    from budgetgraph.pipeline import load, source_urls
+    from budgetgraph.pipeline import load, local_inputs, source_urls
     from budgetgraph.report import format_refused
 
     def say(message: str) -> None:
@@ -76,9 +79,10 @@ def _cmd_load(args: argparse.Namespace) -> int:
                                    user=args.user,
                                    password=password)
     _register_regions(args.region)
-    result = load(args.files, args.store, base=args.base, force=args.force,
-                  all_or_nothing=args.all_or_nothing, endpoint=endpoint,
-                  urls=source_urls(args.files, args.source_url), say=say)
+    with local_inputs(args.files) as (paths, downloaded):
+        result = load(paths, args.store, base=args.base, force=args.force,
+                      all_or_nothing=args.all_or_nothing, endpoint=endpoint,
+                      urls={**downloaded, **source_urls(paths, args.source_url)}, say=say)
     if result.refused:
         say(format_refused(result.refused, total=len(args.files)))
     held = result.holdings
@@ -142,6 +146,14 @@ def _http_url(text: str) -> str:
     if scheme not in ("http", "https") or not sep or not rest.split("/", 1)[0]:
         raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
     return text
+
+
+def _input(text: str) -> Path | str:
+    """A document to read: a file, or an http(s) URL to download (kept as it is: a
+    Path would fold its ``//``)."""
+    from budgetgraph.readers.download import is_url
+
+    return text if is_url(text) else Path(text)
 
 
 def _base_iri(text: str) -> str:
@@ -225,7 +237,8 @@ def _parser() -> argparse.ArgumentParser:
                     "as linked data.")
     parser.add_argument("--version", action=_Version, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    files = {"nargs": "+", "type": Path, "metavar": "FILE"}
+    files = {"nargs": "+", "type": _input, "metavar": "FILE"}
+    inputs = "PDF, text export, .xlsx, .xls, .docx or HTML, or their http(s) URLs"
     source_url = {"action": "append", "default": [], "metavar": "URL", "dest": "source_url",
                   "help": "where the document was published (repeat: one per file, in order); "
                           "recorded with the source file's checksum"}
@@ -234,8 +247,9 @@ def _parser() -> argparse.ArgumentParser:
                       "list lacks (repeatable)"}
 
     parse = commands.add_parser("parse", help="read documents and account for every figure")
-    parse.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                       help="a disclosure: PDF or text export (UTF-8 or GBK)")
+    parse.add_argument("files", nargs="+", type=_input, metavar="FILE",
+                       help="a disclosure: PDF, text export (UTF-8 or GBK), Excel "
+                            "(.xlsx, .xls), Word (.docx) or HTML page; or its http(s) URL")
     parse.add_argument("--json", action="store_true", help="dump the whole model as JSON")
     parse.add_argument("--region", **region)
     parse.set_defaults(run=_cmd_parse)
@@ -244,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
             "help": f"base IRI of every minted IRI (default {DEFAULT_BASE})"}
 
     convert = commands.add_parser("convert", help="documents → RDF")
-    convert.add_argument("files", help="disclosures: PDF or text export", **files)
+    convert.add_argument("files", help=f"disclosures: {inputs}", **files)
     convert.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     convert.add_argument("--format", choices=sorted(_FORMATS), default="turtle",
                          help="turtle and nt merge the named graphs; nquads, trig and "
@@ -256,7 +270,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="check every identity the tables must satisfy (SHACL)")
-    validate.add_argument("files", help="disclosures or RDF files (.ttl .nt .nq .trig .jsonld)",
+    validate.add_argument("files", help=f"disclosures ({inputs}) or RDF files "
+                                        "(.ttl .nt .nq .trig .jsonld)",
                           **files)
     validate.add_argument("--report", type=Path, metavar="FILE",
                           help="also write the SHACL validation report graph (Turtle)")
@@ -265,7 +280,7 @@ def _parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser(
         "load", help="read, convert, validate and load documents into the store")
-    load.add_argument("files", help="disclosures: PDF or text export", **files)
+    load.add_argument("files", help=f"disclosures: {inputs}", **files)
     load.add_argument("--store", type=Path, metavar="DIR",
                       help="the embedded on-disk store (created if missing)")
     _endpoint_options(load, "or a SPARQL engine: each document's graph replaced through the "

@@ -7,9 +7,11 @@ the ontology and code lists are loaded once, into their own graphs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -112,6 +114,29 @@ def source_urls(paths: list[Path], urls: list[str]) -> Mapping[Path, str]:
         raise BudgetgraphError(f"{len(urls)} --source-url for {len(paths)} file(s): give one "
                                "URL per file, in the order of the files")
     return dict(zip(paths, urls, strict=False))
+
+
+@contextlib.contextmanager
+def local_inputs(inputs: Iterable[str | Path]) -> Iterator[tuple[list[Path], dict[Path, str]]]:
+    """The inputs as local files: paths as they are, http(s) URLs downloaded (at most
+    ``MAX_INPUT_BYTES`` each) into a temporary folder that lasts as long as the block.
+    Also gives, per downloaded file, its URL: what the RDF records as its source."""
+    from budgetgraph.readers import MAX_INPUT_BYTES
+    from budgetgraph.readers.download import download, is_url
+
+    paths: list[Path] = []
+    urls: dict[Path, str] = {}
+    with tempfile.TemporaryDirectory(prefix="budgetgraph-") as directory:
+        for index, item in enumerate(inputs):
+            if is_url(item):
+                folder = Path(directory) / str(index)  # two URLs may end in one name
+                folder.mkdir()
+                path = download(str(item), folder, max_bytes=MAX_INPUT_BYTES)
+                urls[path] = str(item)
+            else:
+                path = Path(item)
+            paths.append(path)
+        yield paths, urls
 
 
 def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -152,6 +153,61 @@ def text_lines(text: str) -> list[Line]:
         for line in lines:
             if line.page is None:
                 line.page = 1
+    _mark_bare_page_numbers(lines)
+    return lines
+
+
+#: Characters that cannot stay inside one cell of a line: tabs separate cells, the
+#: others end lines. A cell's own line breaks become spaces.
+_CELL_BREAKS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def join_cell_texts(parts: Iterable[str]) -> str:
+    """The paragraphs of one table cell as one text: a name wrapped over two lines of a
+    cell is one name. Chinese runs on without a space (``社会保障`` + ``和就业支出``);
+    a space is kept only between two ASCII letters or digits (``GB/T`` ``2260``)."""
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if text and text[-1].isascii() and text[-1].isalnum() \
+                and part[0].isascii() and part[0].isalnum():
+            text += " "
+        text += part
+    return text
+
+
+def grid_lines(pages: Iterable[Iterable[str | Sequence[str]]], *, paged: bool) -> list[Line]:
+    """Lines of a source whose cells are given: a spreadsheet, a Word document, a web page.
+
+    Each item of a page is one line: a sequence of cells (a table row, blank cells
+    kept so that every cell keeps its column, as a tab-separated export keeps them)
+    or a string (a paragraph, split into cells as a text export's line is). With
+    ``paged`` the pages are numbered from 1 (a workbook's sheets) and lines from 1 on
+    each page, as a PDF's are (a sheet's line number is its row number); else there is
+    no page (one web page) and lines are numbered through. A line's text drops
+    trailing blank cells — they are no text, only columns — while its cells keep them.
+    """
+    lines: list[Line] = []
+    number = 0
+    for page_number, page in enumerate(pages, start=1):
+        if paged:
+            number = 0
+        for item in page:
+            number += 1
+            page_of_line = page_number if paged else None
+            if isinstance(item, str):
+                text = normalise(item.rstrip("\r\n"))
+                text = re.sub(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+", " ", text)
+                lines.append(Line(number, text, split_cells(text), page_of_line))
+                continue
+            cells = [_CELL_BREAKS.sub(" ", normalise(cell)).strip() for cell in item]
+            text = "\t".join(cells).rstrip("\t")
+            if not text:
+                lines.append(Line(number, "", [Cell("")], page_of_line))
+                continue
+            lines.append(Line(number, text, [Cell(c) for c in cells], page_of_line))
     _mark_bare_page_numbers(lines)
     return lines
 
