@@ -91,6 +91,8 @@ HEADER_QUERY = """SELECT DISTINCT ?year ?phase ?org ?orgName ?region ?regionName
              OPTIONAL { ?region skos:prefLabel ?regionName FILTER(lang(?regionName) = "zh") } }
 } LIMIT 1"""
 
+TABLE_DISCLOSURE_QUERY = """SELECT ?doc WHERE { $this bg:disclosure ?doc } LIMIT 1"""
+
 SIBLINGS_QUERY = """SELECT DISTINCT ?doc ?phase ?title WHERE {
   $this obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year .
   ?doc a bg:Disclosure ; obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year ;
@@ -277,7 +279,7 @@ def disclosure_page(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
     head = header(store, urls, doc)
     own = tables(store, urls, doc, head.get("year", ""))
     page: dict[str, Any] = {"view": "disclosure", "header": head, "tables": own,
-                            "siblings": [], "comparison": []}
+                            "siblings": [], "comparison": [], "downloads": urls.exports(doc)}
     phase = head.get("phase_en")
     for sibling in siblings(store, doc):
         other = PHASES.get(sibling["phase"], ("", ""))
@@ -289,3 +291,17 @@ def disclosure_page(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
             budget, final = (own, theirs) if phase == "budget" else (theirs, own)
             page["comparison"] = comparison(budget, final)
     return page
+
+
+def table_page(store: Store, urls: Urls, table: str) -> dict[str, Any]:
+    """One table of a disclosure on a page of its own, with its CSV and JSON."""
+    found = select(store, TABLE_DISCLOSURE_QUERY, this=table)
+    if not found:
+        return {"view": "resource"}
+    doc = found[0]["doc"]
+    head = header(store, urls, doc)
+    shown = next((t for t in tables(store, urls, doc, head.get("year", "")) if t["iri"] == table),
+                 None)
+    return {"view": "table", "header": head, "table": shown,
+            "document": {"href": urls.href(doc)},
+            "downloads": urls.exports(table)}
