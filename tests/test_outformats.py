@@ -13,6 +13,7 @@ import html
 import io
 import json
 import re
+import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,86 @@ def test_fiscal_data_package_validates_with_frictionless(real_store: RealStore,
     broken = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not broken.valid
     assert "type-error" in {error[0] for error in broken.flatten(["type"])}
+
+
+# --- figures for people: one unit per table, separators in HTML only ----------------------
+
+YUAN = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2,}$")
+
+
+def page_json(url: str) -> dict[str, Any]:
+    status, _, body = fetch(url, accept="application/json")
+    assert status == 200, body[:300]
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("code", ["/id/code/func/2024/208", "/id/code/func/2025/208"])
+def test_code_page_shows_every_figure_in_yuan(real_server: str, code: str) -> None:
+    """208 is printed in 万元 (Qinghai, F01) and in 元 (F11): the page shows yuan only."""
+    spending = page_json(real_server + code)["spending"]
+    figures = [f for group in spending for f in group["figures"]]
+    assert figures
+    for figure in figures:
+        assert YUAN.match(figure["text"]), figure
+        assert Decimal(figure["text"].replace(",", "")) == Decimal(figure["amount"])
+    text = fetch(real_server + code, accept="text/html")[2].decode()
+    assert "金额（元）" in text
+    shown = re.findall(r'class="figure"[^>]*>([^<]*)</a>', text)
+    assert shown and all(YUAN.match(value) for value in shown)
+
+
+def test_code_page_figure_is_the_document_figure_in_yuan(real_server: str,
+                                                         qinghai: Disclosure) -> None:
+    spending = page_json(real_server + "/id/code/func/2024/208")["spending"]
+    group = next(g for g in spending if g["table"]["label"] == "支出总表"
+                 and g["document"]["href"].endswith("/2024/budget"))
+    total = next(f for f in group["figures"] if f["column"] == "合计")
+    assert Decimal(total["amount"]) == expenditure_figures(qinghai)[("208", "合计")]
+    assert total["text"] == "20,153,700.00" and total["printed"] == "2,015.37"
+
+
+def test_department_printing_in_both_units_is_shown_in_yuan(real_server: str) -> None:
+    finance = next(d for d in page_json(real_server + "/")["departments"]
+                   if d["label"] == "上海市普陀区财政局")
+    documents = [d for year in page_json(real_server + finance["href"])["years"]
+                 for d in year["documents"]]
+    assert len(documents) == 2 and {d["unit"] for d in documents} == {"元"}
+    for document in documents:
+        assert document["total"].replace(",", "") == f"{Decimal(document['amount']):.2f}"
+    same_unit = page_json(real_server + ORG)["years"][0]["documents"]
+    assert {d["unit"] for d in same_unit} == {"万元"}  # printed as is when all agree
+
+
+def test_sparql_html_groups_decimals_and_machine_formats_do_not(real_server: str) -> None:
+    query = ("SELECT ?amount WHERE { <http://127.0.0.1:8000/id/obs/630223/e6b42d96fa/2024/"
+             "budget/expenditure/2080109/total> "
+             "<http://data.openbudgets.eu/ontology/dsd/measure/amount> ?amount }")
+    url = real_server + "/sparql?" + urllib.parse.urlencode({"query": query})
+    page = fetch(url, accept="text/html")[2].decode()
+    assert '<span class="number">7,722,400</span>' in page
+    data = json.loads(fetch(url, accept="application/sparql-results+json")[2])
+    assert data["results"]["bindings"][0]["amount"]["value"] == "7722400"
+    assert fetch(url, accept="text/csv")[2].decode().split() == ["amount", "7722400"]
+
+
+# --- the department chart ------------------------------------------------------------------
+
+def test_department_chart_draws_each_class_with_execution_rate(real_server: str,
+                                                               qinghai: Disclosure) -> None:
+    (year,) = page_json(real_server + ORG)["chart"]
+    rows = {row["code"]: row for row in year["rows"]}
+    figures = expenditure_figures(qinghai)
+    assert set(rows) == {code for code, column in figures if len(code) == 3}
+    social = rows["208"]
+    assert Decimal(social["budget"]) == figures[("208", "合计")]
+    assert Decimal(social["final"]) == (figures[("208", "合计")] / 10000 * Decimal("0.9")
+                                        ).quantize(Decimal("0.01")) * 10000
+    assert social["rate"] == "90.00%"
+    assert [bar["text"] for bar in social["bars"]] == ["2,015.37", "1,813.83"]
+    widest = max(bar["width"] for row in rows.values() for bar in row["bars"])
+    assert social["bars"][0]["width"] == widest  # the largest class fills the axis
+    text = fetch(real_server + ORG, accept="text/html")[2].decode()
+    svg = text[text.index("<svg"):text.index("</svg>")]
+    assert "<script" not in text and "<title>预算 2,015.37 万元</title>" in svg
+    assert "208 社会保障和就业支出" in svg and "90.00%" in svg
+    assert svg.count('class="bar budget"') == svg.count('class="bar final"') == len(rows)

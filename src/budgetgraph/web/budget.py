@@ -120,6 +120,24 @@ def money(text: str | None, decimals: str | None = None) -> str:
     return format(value, f",.{places}f") if places is not None else format(value, ",")
 
 
+def grouped(text: str | None) -> str:
+    """A decimal literal with thousands separators, its decimals as written (HTML only:
+    ``7722400`` → ``7,722,400``; ``0.50`` stays ``0.50``); anything else unchanged."""
+    value = decimal(text)
+    if value is None or not value.is_finite():
+        return text or ""
+    return format(value, ",")
+
+
+def yuan(text: str | None) -> str:
+    """An amount in yuan to the fen at least, with separators: ``7722400`` → ``7,722,400.00``."""
+    value = decimal(text)
+    if value is None or not value.is_finite():
+        return text or ""
+    places = max(2, -int(value.as_tuple().exponent))
+    return format(value, f",.{places}f")
+
+
 def rate(final: str | None, budget: str | None) -> str | None:
     """决算 / 预算 as a percentage with two decimals; None where there is no budget."""
     done, planned = decimal(final), decimal(budget)
@@ -242,9 +260,12 @@ def comparison(budget: list[dict[str, Any]], final: list[dict[str, Any]]
                     key = _comparable(column)
                     if row["cells"][index] is not None:
                         entry[phase][key] = row["cells"][index]
+        if planned["unit"] != done["unit"]:  # one unit per table: both in yuan
+            _in_yuan(rows)
         out.append({
             "kind": planned["kind"], "title": planned["title"],
             "kind_label_en": planned["kind_label_en"],
+            "unit": planned["unit"] if planned["unit"] == done["unit"] else "元",
             "budget_unit": planned["unit"], "final_unit": done["unit"],
             "budget_href": planned["href"], "final_href": done["href"],
             "columns": [{"label": column["label"], "label_en": column["label_en"]}
@@ -252,6 +273,14 @@ def comparison(budget: list[dict[str, Any]], final: list[dict[str, Any]]
             "rows": [_compared_row(row, columns) for row in rows.values()],
         })
     return out
+
+
+def _in_yuan(rows: dict[str, dict[str, Any]]) -> None:
+    """Every cell's text as its amount in yuan (the cells are shared with the tables: copied)."""
+    for row in rows.values():
+        for phase in ("budget", "final"):
+            row[phase] = {key: {**cell, "text": yuan(cell["amount"])}
+                          for key, cell in row[phase].items()}
 
 
 def _comparable(column: dict[str, Any]) -> tuple[str, int]:

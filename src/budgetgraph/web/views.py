@@ -21,7 +21,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 from .. import export
 from ..store import QuerySpec, Statement, Term, serialize_statements
 from . import describe, negotiation
-from .budget import PHASES, disclosure_page, table_page
+from .budget import PHASES, disclosure_page, grouped, table_page, yuan
 from .context import Context, current
 from .errors import NotFound, WebError
 from .examples import EXAMPLE_QUERIES, STATS_QUERIES
@@ -482,3 +482,6 @@ def dump(rest: str) -> Response:
 
 def register(app: Any) -> None:
     app.register_blueprint(bp)
+    # Figures for people: separators in HTML only; JSON, CSV and RDF keep the literal.
+    app.add_template_filter(grouped, "grouped")
+    app.add_template_filter(yuan, "yuan")
