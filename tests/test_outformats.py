@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rdflib
 from tests.servers import fetch
 from tests.stores import RealStore
 
@@ -267,3 +268,50 @@ def test_department_chart_draws_each_class_with_execution_rate(real_server: str,
     assert "<script" not in text and "<title>预算 2,015.37 万元</title>" in svg
     assert "208 社会保障和就业支出" in svg and "90.00%" in svg
     assert svg.count('class="bar budget"') == svg.count('class="bar final"') == len(rows)
+
+
+# --- the catalog for browsers ------------------------------------------------------------
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_void_is_a_page_for_browsers_and_turtle_for_machines(real_server: str) -> None:
+    status, headers, body = fetch(real_server + "/.well-known/void", accept=BROWSER)
+    text = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert '<a href="/id/catalog"><code>http://127.0.0.1:8000/id/catalog</code></a>' in text
+    assert "互助土族自治县社会保险服务局2024年部门预算" in text  # a document's data set
+    assert '<link rel="alternate" type="text/turtle"' in text
+    for accept in (None, "*/*", "text/turtle"):
+        status, headers, body = fetch(real_server + "/.well-known/void", accept=accept)
+        assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+        rdflib.Graph().parse(data=body, format="turtle")
+    jsonld = fetch(real_server + "/.well-known/void", accept="application/ld+json")
+    assert jsonld[1]["Content-Type"].startswith("application/ld+json")
+
+
+def test_void_page_shows_the_statements_machines_get(real_server: str) -> None:
+    """Every data set title and distribution download of the Turtle is on the page."""
+    graph = rdflib.Graph().parse(data=fetch(real_server + "/.well-known/void",
+                                            accept="text/turtle")[2], format="turtle")
+    text = html.unescape(fetch(real_server + "/.well-known/void", accept=BROWSER)[2].decode())
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    downloads = {str(o) for o in graph.objects(None, dcat.downloadURL)}
+    assert downloads and all(url in text for url in downloads)
+    titles = {str(o) for o in graph.objects(None, rdflib.DCTERMS.title)}
+    assert titles and all(title in text for title in titles)
+
+
+def test_each_document_has_a_csv_distribution_that_downloads(real_server: str) -> None:
+    graph = rdflib.Graph().parse(data=fetch(real_server + "/.well-known/void",
+                                            accept="text/turtle")[2], format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    iana = "http://www.iana.org/assignments/media-types/"
+    document = rdflib.URIRef("http://127.0.0.1:8000" + BUDGET)
+    (csv_distribution,) = [d for d in graph.objects(document, dcat.distribution)
+                           if graph.value(d, dcat.mediaType) == rdflib.URIRef(iana + "text/csv")]
+    url = str(graph.value(csv_distribution, dcat.downloadURL))
+    assert url == "http://127.0.0.1:8000" + BUDGET + ".csv"
+    status, headers, body = fetch(real_server + url[len("http://127.0.0.1:8000"):])
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert any(r["row_code"] == "2080109" for r in read_csv(body))

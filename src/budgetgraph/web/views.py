@@ -364,12 +364,36 @@ def landing() -> Response:
 def void() -> Response:
     ctx = current()
     media_type = negotiation.graph_type(request.accept_mimetypes, request.args.getlist("format"))
-    if media_type == negotiation.HTML:
-        media_type = "text/turtle"
     statements = _catalog(ctx)
+    if media_type == negotiation.HTML:
+        body = render_template("void.html", page=void_page(ctx, statements), urls=ctx.urls,
+                               settings=ctx.settings)
+        return Response(body, content_type="text/html; charset=utf-8", headers={
+            "Vary": "Accept", "Link": ", ".join(
+                f'<{ctx.urls.void}?format={ext}>; rel="alternate"; type="{media}"'
+                for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                                   ("nt", "application/n-triples"),
+                                   ("rdf", "application/rdf+xml")))})
     body = serialize_statements(statements, media_type, prefixes=describe.PREFIXES)
     charset = "; charset=utf-8" if media_type.startswith("text/") else ""
     return Response(body, content_type=media_type + charset, headers={"Vary": "Accept"})
+
+
+def void_page(ctx: Context, statements: list[Statement]) -> dict[str, Any]:
+    """The catalog for people: each described thing (catalog, data sets, distributions,
+    the endpoint, every graph) with its properties, from the statements machines get."""
+    labeller = _Labeller(ctx)
+    subjects = list(dict.fromkeys(s.value for s, _, _ in statements if s.kind == "iri"))
+    titles = {s.value: o.value for s, p, o in statements
+              if p.value == describe.DCT + "title" and s.kind == "iri"}
+    return {
+        "iri": ctx.urls.iri_for_path(ctx.urls.void), "title": ctx.settings["title"],
+        "description": ctx.settings["description"],
+        "subjects": [{"iri": subject, "href": ctx.urls.href(subject),
+                      "title": titles.get(subject),
+                      "properties": _group(ctx, statements, labeller, subject)}
+                     for subject in subjects],
+    }
 
 
 def _catalog(ctx: Context) -> list[Statement]:
