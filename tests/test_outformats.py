@@ -315,3 +315,23 @@ def test_each_document_has_a_csv_distribution_that_downloads(real_server: str) -
     status, headers, body = fetch(real_server + url[len("http://127.0.0.1:8000"):])
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert any(r["row_code"] == "2080109" for r in read_csv(body))
+
+
+def test_comparison_of_tables_printed_in_different_units_is_in_yuan(real_server: str) -> None:
+    """The 预算 printed in 万元 beside a 决算 printed in 元: both sides in yuan, one unit."""
+    from budgetgraph.web.budget import comparison
+
+    budget = page_json(real_server + BUDGET)["tables"]
+    final = page_json(real_server + ORG + "/2024/final")["tables"]
+    same = {t["kind"]: t for t in comparison(budget, final)}
+    assert same["expenditure"]["unit"] == "万元"
+    final_in_yuan = [{**table, "unit": "元"} for table in final]
+    (table,) = [t for t in comparison(budget, final_in_yuan) if t["kind"] == "expenditure"]
+    assert table["unit"] == "元"
+    row = next(r for r in table["rows"] if r["code"] == "2080109")
+    total = row["cells"][0]
+    assert (total["budget"]["text"], total["final"]["text"]) == ("7,722,400.00", "6,950,200.00")
+    assert total["rate"] == "90.00%"
+    untouched = next(r for r in next(t for t in budget if t["kind"] == "expenditure")["rows"]
+                     if r["code"] == "2080109")
+    assert untouched["cells"][0]["text"] == "772.24"  # the tables themselves keep their unit
