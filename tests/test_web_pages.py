@@ -75,7 +75,8 @@ def test_a_researcher_clicks_from_the_landing_page_to_an_observation(real_server
     observation = ("/id/obs/630223/e6b42d96fa/2024/budget/expenditure/2080109/total")
     assert observation in links(code)
     obs = page(real_server + observation)
-    assert "7722400" in obs  # 772.24 万元 in yuan, as the observation states it
+    assert ">7,722,400</span>" in obs  # 772.24 万元 in yuan, with separators for people
+    assert "7722400" in fetch(real_server + observation, accept="text/turtle")[2].decode()
 
 
 def test_void_coverage_is_real(real_server: str) -> None:
@@ -204,8 +205,11 @@ def test_code_page_hierarchy_cofog_and_spenders(real_server: str) -> None:
     assert any(m["notation"] == "10" and m["from"] == "208" for m in data["matches"])
     spender = data["spending"][0]
     assert spender["organisation"]["label"] == BUREAU
-    figures = {f["column"]: f["text"] for f in spender["figures"]}
-    assert figures["合计"] == "772.24" and figures["基本支出"] == "692.81"
+    figures = {f["column"]: f for f in spender["figures"]}
+    # one unit on the page, whatever each table printed: yuan, the printed figure kept
+    assert figures["合计"]["text"] == "7,722,400.00" and figures["合计"]["amount"] == "7722400"
+    assert (figures["基本支出"]["printed"], figures["基本支出"]["printed_unit"]) == ("692.81",
+                                                                                 "万元")
     text = page(real_server + CODE)
     assert "/id/code/func/2024/20801" in links(text) and "COFOG" in text
     narrower = page_json(real_server + "/id/code/func/2024/20801")["narrower"]

@@ -98,6 +98,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return run_compare(args.endpoint, args.code, args.year, args.format, timeout=args.timeout)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from budgetgraph.export import export_store, store_runner
+    from budgetgraph.store import open_read_only, require_store
+    from budgetgraph.web.settings import DEFAULTS as defaults
+
+    store = open_read_only(require_store(args.store))
+    written = export_store(store_runner(store), args.out, fmt=args.format, base=args.base,
+                           title=defaults["title"], description=defaults["description"],
+                           license_iri=defaults["license_iri"])
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def _register_regions(pairs: Sequence[str]) -> None:
     """``--region NAME=CODE``: a GB/T 2260 region the built-in list lacks."""
     from budgetgraph.readers.vocabulary import register_region
@@ -329,6 +343,18 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--timeout", type=float, default=10.0,
                          help="seconds to wait for each endpoint (default 10)")
     compare.set_defaults(run=_cmd_compare)
+    export = commands.add_parser(
+        "export", help="every table of the store as CSV, or as a Fiscal Data Package")
+    export.add_argument("--format", choices=["csv", "fdp"], default="csv",
+                        help="csv: one file per disclosure, one row per figure; fdp: "
+                             "datapackage.json (Fiscal Data Package) and observations.csv "
+                             "(default csv)")
+    export.add_argument("--store", type=Path, metavar="DIR", required=True,
+                        help="the embedded store (made by `budgetgraph load --store`)")
+    export.add_argument("--out", type=Path, metavar="DIR", default=Path("."),
+                        help="where to write the files (created if missing; default .)")
+    export.add_argument("--base", **base)
+    export.set_defaults(run=_cmd_export)
     return parser
 
 

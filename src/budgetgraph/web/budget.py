@@ -91,6 +91,8 @@ HEADER_QUERY = """SELECT DISTINCT ?year ?phase ?org ?orgName ?region ?regionName
              OPTIONAL { ?region skos:prefLabel ?regionName FILTER(lang(?regionName) = "zh") } }
 } LIMIT 1"""
 
+TABLE_DISCLOSURE_QUERY = """SELECT ?doc WHERE { $this bg:disclosure ?doc } LIMIT 1"""
+
 SIBLINGS_QUERY = """SELECT DISTINCT ?doc ?phase ?title WHERE {
   $this obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year .
   ?doc a bg:Disclosure ; obeu-dimension:organization ?org ; obeu-dimension:fiscalYear ?year ;
@@ -116,6 +118,24 @@ def money(text: str | None, decimals: str | None = None) -> str:
         return ""
     places = int(decimals) if decimals is not None else None
     return format(value, f",.{places}f") if places is not None else format(value, ",")
+
+
+def grouped(text: str | None) -> str:
+    """A decimal literal with thousands separators, its decimals as written (HTML only:
+    ``7722400`` → ``7,722,400``; ``0.50`` stays ``0.50``); anything else unchanged."""
+    value = decimal(text)
+    if value is None or not value.is_finite():
+        return text or ""
+    return format(value, ",")
+
+
+def yuan(text: str | None) -> str:
+    """An amount in yuan to the fen at least, with separators: ``7722400`` → ``7,722,400.00``."""
+    value = decimal(text)
+    if value is None or not value.is_finite():
+        return text or ""
+    places = max(2, -int(value.as_tuple().exponent))
+    return format(value, f",.{places}f")
 
 
 def rate(final: str | None, budget: str | None) -> str | None:
@@ -240,9 +260,12 @@ def comparison(budget: list[dict[str, Any]], final: list[dict[str, Any]]
                     key = _comparable(column)
                     if row["cells"][index] is not None:
                         entry[phase][key] = row["cells"][index]
+        if planned["unit"] != done["unit"]:  # one unit per table: both in yuan
+            _in_yuan(rows)
         out.append({
             "kind": planned["kind"], "title": planned["title"],
             "kind_label_en": planned["kind_label_en"],
+            "unit": planned["unit"] if planned["unit"] == done["unit"] else "元",
             "budget_unit": planned["unit"], "final_unit": done["unit"],
             "budget_href": planned["href"], "final_href": done["href"],
             "columns": [{"label": column["label"], "label_en": column["label_en"]}
@@ -250,6 +273,14 @@ def comparison(budget: list[dict[str, Any]], final: list[dict[str, Any]]
             "rows": [_compared_row(row, columns) for row in rows.values()],
         })
     return out
+
+
+def _in_yuan(rows: dict[str, dict[str, Any]]) -> None:
+    """Every cell's text as its amount in yuan (the cells are shared with the tables: copied)."""
+    for row in rows.values():
+        for phase in ("budget", "final"):
+            row[phase] = {key: {**cell, "text": yuan(cell["amount"])}
+                          for key, cell in row[phase].items()}
 
 
 def _comparable(column: dict[str, Any]) -> tuple[str, int]:
@@ -277,7 +308,7 @@ def disclosure_page(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
     head = header(store, urls, doc)
     own = tables(store, urls, doc, head.get("year", ""))
     page: dict[str, Any] = {"view": "disclosure", "header": head, "tables": own,
-                            "siblings": [], "comparison": []}
+                            "siblings": [], "comparison": [], "downloads": urls.exports(doc)}
     phase = head.get("phase_en")
     for sibling in siblings(store, doc):
         other = PHASES.get(sibling["phase"], ("", ""))
@@ -289,3 +320,17 @@ def disclosure_page(store: Store, urls: Urls, doc: str) -> dict[str, Any]:
             budget, final = (own, theirs) if phase == "budget" else (theirs, own)
             page["comparison"] = comparison(budget, final)
     return page
+
+
+def table_page(store: Store, urls: Urls, table: str) -> dict[str, Any]:
+    """One table of a disclosure on a page of its own, with its CSV and JSON."""
+    found = select(store, TABLE_DISCLOSURE_QUERY, this=table)
+    if not found:
+        return {"view": "resource"}
+    doc = found[0]["doc"]
+    head = header(store, urls, doc)
+    shown = next((t for t in tables(store, urls, doc, head.get("year", "")) if t["iri"] == table),
+                 None)
+    return {"view": "table", "header": head, "table": shown,
+            "document": {"href": urls.href(doc)},
+            "downloads": urls.exports(table)}

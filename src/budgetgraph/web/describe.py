@@ -205,6 +205,20 @@ def _document(urls: Urls, document: dict[str, str], catalog: Term, dataset: Term
                              description="The document's named graph as N-Quads.")
         if document.get("issued"):
             out.append((distribution, iri(DCT + "issued"), typed(document["issued"][:10], "date")))
+    table = iri(graph + "#csv")  # every figure of the document, one CSV row each
+    csv_path = urls.exports(document["doc"])["csv"]
+    out += [
+        (node, iri(DCAT + "distribution"), table),
+        (table, iri(RDF_TYPE), iri(DCAT + "Distribution")),
+        (table, iri(DCT + "title"), text(f"{document.get('title') or graph}（CSV）")),
+        (table, iri(DCT + "description"), text(
+            "Every figure of the document, one row each: department, year, table, row, "
+            "column, amount in yuan, the printed value and its source line.")),
+        (table, iri(DCAT + "accessURL"), node),
+        (table, iri(DCAT + "downloadURL"), iri(urls.iri_for_path(csv_path))),
+        (table, iri(DCAT + "mediaType"), iri(IANA + "text/csv")),
+        (table, iri(DCT + "license"), license_),
+    ]
     return out
 
 

@@ -59,6 +59,11 @@ def select(store: Store, query: str, **iris: str) -> list[Row]:
     IRIs, and filter labels by language themselves.
     """
     text = PROLOGUE + Template(query).substitute({k: iri_ref(v) for k, v in iris.items()})
+    return run_text(store, text)
+
+
+def run_text(store: Store, text: str) -> list[Row]:
+    """Rows of a SELECT given in full (prefixes included): :func:`select` without templating."""
     if isinstance(store, RemoteStore):
         return [{name: term.value for name, term in row.items()} for row in store.select(text)]
     outcome = run_query(store, QuerySpec(text, "application/sparql-results+json", None,

@@ -19,6 +19,7 @@ from .errors import NotAcceptable
 
 HTML = "text/html"
 JSON = "application/json"
+CSV = "text/csv"
 
 #: A dereferenced IRI: HTML first so that ``*/*`` (curl, links) gets the page.
 RESOURCE_OFFERS: tuple[str, ...] = (
@@ -80,21 +81,29 @@ def _from_format(formats: Sequence[str], lookup: Callable[[str], str | None]) ->
     return None
 
 
-def resource_type(accept: MIMEAccept, formats: Sequence[str]) -> str:
-    """The media type for a resource page: HTML, plain JSON, or an RDF graph format."""
+def resource_type(accept: MIMEAccept, formats: Sequence[str], *, csv: bool = False) -> str:
+    """The media type for a resource page: HTML, plain JSON, or an RDF graph format.
+
+    ``csv``: the resource is a disclosure or a table, whose figures also come as
+    CSV (``text/csv``, ``?format=csv``); offered after every other type, so
+    ``*/*`` still gets the page.
+    """
 
     def lookup(name: str) -> str | None:
+        if csv and name in ("csv", CSV):
+            return CSV
         return JSON if name == "json" or name == JSON else store.rdf_media_type(name)
 
     if formats:
         found = _from_format(formats, lookup)
         if found is None:
             raise NotAcceptable(f"unknown format {', '.join(formats)}; use one of "
-                                "html, json, ttl, jsonld, nt, rdf")
+                                "html, json, ttl, jsonld, nt, rdf" + (", csv" if csv else ""))
         return found
-    best = _best(accept, RESOURCE_OFFERS)
+    offers = (*RESOURCE_OFFERS, CSV) if csv else RESOURCE_OFFERS
+    best = _best(accept, offers)
     if best is None:
-        raise NotAcceptable("acceptable here: " + ", ".join(RESOURCE_OFFERS))
+        raise NotAcceptable("acceptable here: " + ", ".join(offers))
     return lookup(best) if best != HTML else HTML  # type: ignore[return-value]
 
 

@@ -7,9 +7,10 @@ still lists all its statements and has the same RDF and JSON twins.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from .budget import PHASES, column_rank, money, rate
+from .budget import PHASES, column_rank, money, rate, yuan
 from .lookup import Row, Store, select, year_of
 from .urls import Urls
 
@@ -24,6 +25,20 @@ ORG_DOCUMENTS_QUERY = """SELECT DISTINCT ?doc ?title ?year ?phase ?total ?value 
              OPTIONAL { ?obs bg:sourceValue ?value }
              OPTIONAL { ?table bg:sourceUnit/rdfs:label ?unit FILTER(lang(?unit) = "zh") } }
 } ORDER BY ?year LIMIT 500"""
+
+#: Each disclosure's 支出总表 合计 by 类 (level-1 functional code): the department chart.
+CLASSES_QUERY = """SELECT DISTINCT ?doc ?year ?phase ?item ?code ?zh ?amount WHERE {
+  ?doc a bg:Disclosure ; obeu-dimension:organization $this ;
+       obeu-dimension:fiscalYear ?year ; obeu-dimension:budgetPhase ?phase .
+  ?table bg:disclosure ?doc ; bg:tableKind/skos:notation "expenditure" .
+  ?obs qb:dataSet ?table ; bg:functionalClassification ?item ; bg:column/skos:notation "total" ;
+       obeu-dimension:fiscalYear ?year ; obeu-measure:amount ?amount .
+  ?item bg:codeLevel 1 ; skos:notation ?code .
+  OPTIONAL { ?item skos:prefLabel ?zh FILTER(lang(?zh) = "zh") }
+} ORDER BY ?year ?code LIMIT 2000"""
+
+#: Geometry of the chart (SVG user units): label column, bar area, bar and gap heights.
+CHART = {"label": 230, "bars": 330, "value": 170, "bar": 14, "gap": 12, "top": 22}
 
 ANCESTORS_QUERY = """SELECT DISTINCT ?concept ?notation ?zh ?en WHERE {
   $this skos:broader* ?concept . ?concept skos:notation ?notation .
@@ -123,7 +138,13 @@ def organisation_page(store: Store, urls: Urls, org: str) -> dict[str, Any]:
     for entry in years.values():
         budget, final = entry.get("budget"), entry.get("final")
         entry["rate"] = rate(final and final["amount"], budget and budget["amount"])
-    return {"view": "organisation", "years": sorted(years.values(), key=lambda y: y["year"])}
+    documents = [doc for entry in years.values() for doc in entry["documents"]]
+    if len({doc["unit"] for doc in documents if doc["total"]}) > 1:
+        for doc in documents:  # one unit per table: yuan when the documents print in both
+            if doc["amount"] is not None:
+                doc["total"], doc["unit"] = yuan(doc["amount"]), "元"
+    return {"view": "organisation", "years": sorted(years.values(), key=lambda y: y["year"]),
+            "chart": chart(store, urls, org)}
 
 
 def _concept(urls: Urls, row: Row) -> dict[str, Any]:
@@ -152,7 +173,10 @@ def code_page(store: Store, urls: Urls, code: str) -> dict[str, Any]:
 
 
 def _spending(urls: Urls, rows: list[Row]) -> list[dict[str, Any]]:
-    """One entry per organisation, disclosure and table, its figures in column order."""
+    """One entry per organisation, disclosure and table, its figures in column order.
+
+    Tables print in 元 or 万元; here they sit in one list, so every figure is in
+    yuan (``text``), the printed value and unit kept beside it (``printed``)."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         group = groups.setdefault((row["doc"], row["table"]), {
@@ -165,7 +189,8 @@ def _spending(urls: Urls, rows: list[Row]) -> list[dict[str, Any]]:
             "figures": []})
         group["figures"].append({
             "column": row.get("colZh") or row["column"], "rank": column_rank(row["column"]),
-            "text": money(row.get("value")), "unit": row.get("unit", ""),
+            "text": yuan(row["amount"]), "amount": row["amount"],
+            "printed": money(row.get("value")), "printed_unit": row.get("unit", ""),
             "href": urls.href(row["obs"]), "source": row.get("srcLabel"),
             "source_href": urls.href(row["src"]) if "src" in row else None})
     out = sorted(groups.values(), key=lambda g: g["order"])
@@ -202,3 +227,51 @@ def project_page(store: Store, urls: Urls, project: str) -> dict[str, Any]:
                 "source_href": urls.href(r["src"]) if "src" in r else None} for r in rows],
         })
     return {"view": "project", "code": code, "targets": targets}
+
+
+def chart(store: Store, urls: Urls, org: str) -> list[dict[str, Any]]:
+    """Spending by 类 per year, 预算 beside 决算, as bar geometry for an inline SVG.
+
+    From the 支出总表's 合计 column of each disclosure (amounts in yuan, drawn and
+    labelled in 万元 to two decimals); where the year has both phases, each 类
+    carries its execution rate 决算 / 预算.
+    """
+    years: dict[str, dict[str, Any]] = {}
+    for row in select(store, CLASSES_QUERY, this=org):
+        phase = PHASES.get(row["phase"], ("", "other"))
+        if phase[1] not in ("budget", "final"):
+            continue
+        year = years.setdefault(year_of(row["year"]), {"year": year_of(row["year"]),
+                                                       "classes": {}, "phases": {}})
+        year["phases"].setdefault(phase[1], row["doc"])
+        if year["phases"][phase[1]] != row["doc"]:
+            continue  # a second document of the same phase: the first is drawn
+        entry = year["classes"].setdefault(row["code"], {
+            "code": row["code"], "label": row.get("zh", ""), "href": urls.href(row["item"])})
+        entry[phase[1]] = row["amount"]
+    return [_chart_year(year) for _, year in sorted(years.items())]
+
+
+def _chart_year(year: dict[str, Any]) -> dict[str, Any]:
+    phases = [p for p in ("budget", "final") if p in year["phases"]]
+    classes = sorted(year["classes"].values(), key=lambda c: c["code"])
+    amounts = [Decimal(c[p]) for c in classes for p in phases if p in c]
+    top = max(amounts, default=Decimal(0)) or Decimal(1)
+    bar, gap, y = CHART["bar"], CHART["gap"], CHART["top"]
+    rows = []
+    for entry in classes:
+        bars = []
+        for index, phase in enumerate(phases):
+            amount = entry.get(phase)
+            width = 0.0 if amount is None else max(float(Decimal(amount) / top) * CHART["bars"],
+                                                   0.0)
+            bars.append({"phase": phase, "label": "预算" if phase == "budget" else "决算",
+                         "y": y + index * bar, "width": round(width, 1),
+                         "text": "—" if amount is None else
+                         f"{(Decimal(amount) / 10000).quantize(Decimal('0.01')):,}"})
+        rows.append({**entry, "y": y, "bars": bars,
+                     "rate": rate(entry.get("final"), entry.get("budget"))})
+        y += bar * len(phases) + gap
+    return {"year": year["year"], "phases": phases, "rows": rows, "height": y + 4,
+            "width": CHART["label"] + CHART["bars"] + CHART["value"],
+            "label_width": CHART["label"], "bar_area": CHART["bars"]}

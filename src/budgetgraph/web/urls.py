@@ -37,6 +37,11 @@ class Urls:
             return "/" + quote(iri[len(self.base):], safe="/:@!$&'()*+,;=-._~%")
         return iri
 
+    def exports(self, iri: str) -> dict[str, str]:
+        """Where a disclosure's or a table's figures download: ``<path>.csv``, ``<path>.json``."""
+        path = self.href(iri)
+        return {"csv": path + ".csv", "json": path + ".json"}
+
     def with_format(self, path: str, extension: str) -> str:
         return f"{path}?{urlencode({'format': extension})}"
 

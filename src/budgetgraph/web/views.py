@@ -18,13 +18,14 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 
+from .. import export
 from ..store import QuerySpec, Statement, Term, serialize_statements
 from . import describe, negotiation
-from .budget import PHASES, disclosure_page
+from .budget import PHASES, disclosure_page, grouped, table_page, yuan
 from .context import Context, current
 from .errors import NotFound, WebError
 from .examples import EXAMPLE_QUERIES, STATS_QUERIES
-from .lookup import Row, year_of
+from .lookup import Row, run_text, year_of
 from .pages import code_page, organisation_page, project_page
 from .sparql import answer, protocol_request
 
@@ -53,6 +54,7 @@ PHASE_LABELS = {iri: zh for iri, (zh, _) in PHASES.items()}
 #: Page builders by ``rdf:type``, most specific first; anything else is a plain resource.
 TYPED_PAGES = (
     (BG + "Disclosure", disclosure_page),
+    (BG + "DisclosureTable", table_page),
     (BG + "Department", organisation_page),
     (BG + "BudgetUnit", organisation_page),
     (BG + "FunctionalCode", code_page),
@@ -60,7 +62,7 @@ TYPED_PAGES = (
     (BG + "Project", project_page),
 )
 #: Template of each page view; ``resource`` is every other IRI.
-TEMPLATES = {"resource": "resource.html", "disclosure": "disclosure.html",
+TEMPLATES = {"resource": "resource.html", "disclosure": "disclosure.html", "table": "table.html",
              "organisation": "organisation.html", "code": "code.html", "project": "project.html"}
 #: Most links labelled per page: each label is one store lookup.
 MAX_LABELLED = 300
@@ -165,18 +167,21 @@ def page_for(ctx: Context, iri: str) -> dict[str, Any]:
     return page
 
 
-def _alternates(path: str) -> str:
+def _alternates(path: str, *, csv: bool = False) -> str:
     """``Link`` header naming every representation of ``path`` (Cool URIs, direct conneg)."""
     types = (negotiation.HTML, "text/turtle", "application/ld+json", "application/n-triples",
              "application/rdf+xml", negotiation.JSON)
     extensions = ("html", "ttl", "jsonld", "nt", "rdf", "json")
-    return ", ".join(f'<{path}?format={ext}>; rel="alternate"; type="{media}"'
-                     for media, ext in zip(types, extensions, strict=True))
+    links = [f'<{path}?format={ext}>; rel="alternate"; type="{media}"'
+             for media, ext in zip(types, extensions, strict=True)]
+    if csv:
+        links.append(f'<{path}.csv>; rel="alternate"; type="{negotiation.CSV}"')
+    return ", ".join(links)
 
 
 def _render(ctx: Context, page: dict[str, Any], media_type: str, template: str,
-            path: str) -> Response:
-    headers = {"Vary": "Accept", "Link": _alternates(path)}
+            path: str, *, csv: bool = False) -> Response:
+    headers = {"Vary": "Accept", "Link": _alternates(path, csv=csv)}
     if media_type == negotiation.HTML:
         body = render_template(template, page=page, urls=ctx.urls, settings=ctx.settings)
         return Response(body, content_type="text/html; charset=utf-8", headers=headers)
@@ -189,14 +194,62 @@ def _render(ctx: Context, page: dict[str, Any], media_type: str, template: str,
     return Response(body_bytes, content_type=media_type + charset, headers=headers)
 
 
+#: Types whose figures download as CSV or JSON records (``<path>.csv``, ``Accept: text/csv``).
+EXPORTABLE = {BG + "Disclosure": "disclosure", BG + "DisclosureTable": "table"}
+EXPORT_SUFFIXES = {".csv": negotiation.CSV, ".json": negotiation.JSON}
+
+
+def _exportable(ctx: Context, iri: str) -> str | None:
+    """``disclosure`` or ``table`` when ``iri`` is one, else None."""
+    for term in ctx.store.objects(iri, [RDF_TYPE]):
+        if term.value in EXPORTABLE:
+            return EXPORTABLE[term.value]
+    return None
+
+
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     ctx = current()
     iri = ctx.urls.iri_for_path(request.path)
+    for suffix, media in EXPORT_SUFFIXES.items():
+        if iri.endswith(suffix):
+            stem = iri[: -len(suffix)]
+            kind = _exportable(ctx, stem)
+            if kind is not None:
+                return _export(ctx, stem, kind, media)
+    kind = _exportable(ctx, iri)
     media_type = negotiation.resource_type(request.accept_mimetypes,
-                                           request.args.getlist("format"))
+                                           request.args.getlist("format"), csv=kind is not None)
+    if media_type == negotiation.CSV and kind is not None:
+        return _export(ctx, iri, kind, media_type)
     page = page_for(ctx, iri)
-    return _render(ctx, page, media_type, TEMPLATES[page["view"]], request.path)
+    return _render(ctx, page, media_type, TEMPLATES[page["view"]], request.path,
+                   csv=kind is not None)
+
+
+def _export(ctx: Context, iri: str, kind: str, media_type: str) -> Response:
+    """A disclosure's or a table's figures, one row each (:mod:`budgetgraph.export`):
+    CSV, or the same rows as JSON records."""
+    def run(text: str) -> list[Row]:
+        return run_text(ctx.store, text)
+
+    table = iri if kind == "table" else None
+    doc = iri
+    if table is not None:
+        found = ctx.store.objects(iri, [BG + "disclosure"])
+        if not found:
+            raise NotFound(f"table <{iri}> belongs to no disclosure")
+        doc = found[0].value
+    rows = export.figures(run, disclosure=doc, table=table)
+    name = export.file_name(doc, ctx.urls.base) + (f"-{iri.rsplit('/', 1)[-1]}" if table else "")
+    headers = {"Vary": "Accept", "Link": f'<{ctx.urls.href(iri)}>; rel="describedby"'}
+    if media_type == negotiation.CSV:
+        headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
+        return Response(export.to_csv(rows), headers=headers,
+                        content_type="text/csv; charset=utf-8; header=present")
+    body = {"iri": iri, "columns": list(export.FIELDS), "rows": rows}
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), headers=headers,
+                    content_type="application/json")
 
 
 # --- SPARQL ------------------------------------------------------------------
@@ -311,12 +364,36 @@ def landing() -> Response:
 def void() -> Response:
     ctx = current()
     media_type = negotiation.graph_type(request.accept_mimetypes, request.args.getlist("format"))
-    if media_type == negotiation.HTML:
-        media_type = "text/turtle"
     statements = _catalog(ctx)
+    if media_type == negotiation.HTML:
+        body = render_template("void.html", page=void_page(ctx, statements), urls=ctx.urls,
+                               settings=ctx.settings)
+        return Response(body, content_type="text/html; charset=utf-8", headers={
+            "Vary": "Accept", "Link": ", ".join(
+                f'<{ctx.urls.void}?format={ext}>; rel="alternate"; type="{media}"'
+                for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                                   ("nt", "application/n-triples"),
+                                   ("rdf", "application/rdf+xml")))})
     body = serialize_statements(statements, media_type, prefixes=describe.PREFIXES)
     charset = "; charset=utf-8" if media_type.startswith("text/") else ""
     return Response(body, content_type=media_type + charset, headers={"Vary": "Accept"})
+
+
+def void_page(ctx: Context, statements: list[Statement]) -> dict[str, Any]:
+    """The catalog for people: each described thing (catalog, data sets, distributions,
+    the endpoint, every graph) with its properties, from the statements machines get."""
+    labeller = _Labeller(ctx)
+    subjects = list(dict.fromkeys(s.value for s, _, _ in statements if s.kind == "iri"))
+    titles = {s.value: o.value for s, p, o in statements
+              if p.value == describe.DCT + "title" and s.kind == "iri"}
+    return {
+        "iri": ctx.urls.iri_for_path(ctx.urls.void), "title": ctx.settings["title"],
+        "description": ctx.settings["description"],
+        "subjects": [{"iri": subject, "href": ctx.urls.href(subject),
+                      "title": titles.get(subject),
+                      "properties": _group(ctx, statements, labeller, subject)}
+                     for subject in subjects],
+    }
 
 
 def _catalog(ctx: Context) -> list[Statement]:
@@ -429,3 +506,6 @@ def dump(rest: str) -> Response:
 
 def register(app: Any) -> None:
     app.register_blueprint(bp)
+    # Figures for people: separators in HTML only; JSON, CSV and RDF keep the literal.
+    app.add_template_filter(grouped, "grouped")
+    app.add_template_filter(yuan, "yuan")
