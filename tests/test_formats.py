@@ -331,7 +331,7 @@ def test_real_fujian_page_that_is_no_disclosure_is_one_clear_error() -> None:
     with pytest.raises(ReadError) as error:
         read(fujian("H16"))
     assert error.value.file and error.value.file.endswith(".html")
-    assert "no budget table found" in str(error.value)
+    assert "no budget table" in str(error.value)
 
 
 # --- bad input ------------------------------------------------------------------------

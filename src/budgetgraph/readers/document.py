@@ -43,6 +43,7 @@ _TABLE_NUMBER_RE = re.compile(
     r"^(?:(?:部门|单位)?公开)?(?:表[\d一二三四五六七八九十]+(?:-\d+)?|\d+(?:-\d+)?表)$")
 _LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\s*年)")
+_DATE_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
 
 _PROFILE_WORDS = ("部门概况", "单位概况", "主要职能", "机构设置", "单位构成")
 _GLOSSARY_WORDS = ("名词解释",)
@@ -100,6 +101,8 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         for match in NUMBER_RE.finditer(line.text):
             if _YEAR_RE.match(line.text, match.start()):
                 ledger.span(line, match.start(), match.end(), "year")
+        for match in _DATE_RE.finditer(line.text):  # a web page's 发布时间:2016-04-28 00:00
+            ledger.span(line, match.start(), match.end(), "date")
     doc.coverage = ledger.coverage()
     return doc
 

@@ -54,6 +54,7 @@ from budgetgraph.readers.stream import (
     rows_by_name,
     tokens,
 )
+from budgetgraph.readers.transposed import read_transposed
 from budgetgraph.readers.vocabulary import (
     HeaderTerm,
     functional_class_code,
@@ -156,6 +157,12 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     if unit is None:
         raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
                         file=ctx.file, line=title.number, page=title.page)
+    if kind is TableKind.THREE_PUBLIC:
+        transposed = read_transposed(title, header, data, unit=unit, ledger=ledger,
+                                     file=ctx.file, year=ctx.year, phase=ctx.phase)
+        if transposed is not None:
+            transposed.notes.extend(notes)
+            return transposed
     slotted = _has_geometry(header, data)
     if not slotted and not _positional(header, data) \
             and kind not in (*TWO_SIDED, TableKind.THREE_PUBLIC):

@@ -64,7 +64,7 @@ def classify_title(text: str) -> TableKind | None:
     if _LEADER_DOTS.search(text):
         return None
     # a pipe-ruled export prints the title in the table's first row: 标题 | ||
-    title = squash(_TITLE_NUMBERING.sub("", text.strip().strip("|").lstrip("-").strip()))
+    title = squash(_TITLE_NUMBERING.sub("", text.strip(" |\t").lstrip("-").strip()))
     if not title.endswith("表") or len(title) > 40 or "。" in title:
         return None
     if title.startswith(_REFERENCE_WORDS):  # 详见单位的项目绩效目标表: a pointer, not a title
