@@ -366,7 +366,7 @@ class Index:
 
         Order: a whole name or code equal to the text, then names beginning with
         it, then names containing it; within each, by kind (:data:`KINDS` order),
-        then shorter names first. A resource named in several graphs is listed once.
+        then shorter names first, then by IRI (a code of two years: the earlier first). A resource named in several graphs is listed once.
         """
         expression = match_expression(text)
         wanted = tuple(k for k in kinds if k in KIND_RANK)
@@ -384,14 +384,14 @@ class Index:
             ("contains", f"SELECT {columns} FROM fts JOIN entries e ON e.id = fts.rowid "
                          f"WHERE fts MATCH ?{kind_sql} LIMIT ?", (expression,)),
         )
-        best: dict[str, tuple[tuple[int, int, int, str], Hit]] = {}
+        best: dict[str, tuple[tuple[int, int, int, str, str], Hit]] = {}
         more = False
         with self._connection() as connection:
             for rank, (match, sql, args) in enumerate(tiers):
                 rows = connection.execute(sql, (*args, *wanted, CANDIDATES)).fetchall()
                 more = more or len(rows) >= CANDIDATES
                 for iri, kind, label, label_en in rows:
-                    key = (rank, KIND_RANK.get(kind, len(KIND_RANK)), len(label), label)
+                    key = (rank, KIND_RANK.get(kind, len(KIND_RANK)), len(label), label, iri)
                     if iri not in best or key < best[iri][0]:
                         best[iri] = (key, Hit(iri, kind, label, label_en, match))
         ranked = sorted(best.values(), key=lambda pair: pair[0])
