@@ -195,7 +195,7 @@ def sparql_scan(text: str, *, limit: int = 20) -> str:
     What a SPARQL user writes to find what ``/search`` finds (within its kinds and
     ranking), and the baseline the benchmark times the index against.
     """
-    literal = json.dumps(normalize(text), ensure_ascii=False)
+    literal = json.dumps(text.strip().lower(), ensure_ascii=False)
     properties = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
     types = " ".join(f"<{t}>" for _, group in KINDS for t in group)
     return (f"SELECT DISTINCT ?s ?type ?name WHERE {{\n"
@@ -366,7 +366,8 @@ class Index:
 
         Order: a whole name or code equal to the text, then names beginning with
         it, then names containing it; within each, by kind (:data:`KINDS` order),
-        then shorter names first, then by IRI (a code of two years: the earlier first). A resource named in several graphs is listed once.
+        then shorter names first, then by IRI (a code of two years: the earlier
+        first). A resource named in several graphs is listed once.
         """
         expression = match_expression(text)
         wanted = tuple(k for k in kinds if k in KIND_RANK)

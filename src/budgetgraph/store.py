@@ -296,28 +296,36 @@ def _write_search_index(copy: ox.Store, staging: Path, target: Path, graphs: lis
 def _search_entries(store: ox.Store, graphs: list[str] | None) -> Iterator[search.Entry]:
     """Each resource of an indexed kind with its names, per named graph (``graphs``, or
     all). A resource's type and names are read from the same graph, so that replacing
-    a graph replaces exactly its entries."""
+    a graph replaces exactly its entries.
+
+    One scan per type and per name property (the engine's predicate-first indexes),
+    joined here: a lookup per resource cost ~0.1 ms each on disk, 7 s for 8,000 names.
+    """
     rdf_type = ox.NamedNode(RDF_TYPE)
-    properties = [ox.NamedNode(p) for p in search.NAME_PROPERTIES]
     scopes: list[ox.NamedNode | None] = (
         [None] if graphs is None else [ox.NamedNode(g) for g in graphs])
     for scope in scopes:
-        seen: set[tuple[ox.NamedNode, ox.NamedNode]] = set()
+        kinds: dict[tuple[str, str], str] = {}
         for kind, types in search.KINDS:
             for type_iri in types:
                 for quad in store.quads_for_pattern(None, rdf_type, ox.NamedNode(type_iri),
                                                     scope):
-                    subject, graph = quad.subject, quad.graph_name
-                    if not isinstance(subject, ox.NamedNode) or \
-                            not isinstance(graph, ox.NamedNode) or (subject, graph) in seen:
-                        continue
-                    seen.add((subject, graph))
-                    names = tuple((q.object.value, q.object.language)
-                                  for p in properties
-                                  for q in store.quads_for_pattern(subject, p, None, graph)
-                                  if isinstance(q.object, ox.Literal))
-                    if names:
-                        yield search.Entry(subject.value, graph.value, kind, names)
+                    if isinstance(quad.subject, ox.NamedNode) and \
+                            isinstance(quad.graph_name, ox.NamedNode):
+                        kinds.setdefault((quad.subject.value, quad.graph_name.value), kind)
+        names: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+        for name_property in search.NAME_PROPERTIES:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(name_property), None, scope):
+                if not isinstance(quad.object, ox.Literal) or \
+                        not isinstance(quad.subject, ox.NamedNode) or \
+                        not isinstance(quad.graph_name, ox.NamedNode):
+                    continue
+                key = (quad.subject.value, quad.graph_name.value)
+                if key in kinds:
+                    names.setdefault(key, []).append((quad.object.value, quad.object.language))
+        for (iri, graph), kind in kinds.items():
+            if (found := names.get((iri, graph))):
+                yield search.Entry(iri, graph, kind, tuple(found))
 
 
 def index_names(store_dir: str | os.PathLike[str]) -> int:
