@@ -601,8 +601,10 @@ def _growth(r: R, add: Any) -> None:
         "with queries run in killable processes (pyoxigraph has no timeout). A region's "
         "totals read one regional series (`bg:series`: the 类 rows the documents state, no "
         "`skos:broader*` path), so their cost follows the rows summed, not the store's size "
-        "(growth table above); the scan-shaped queries (label search, national totals) grow "
-        "with the store and need precomputed aggregates or a text index at national scale. "
+        "(growth table above); label search goes through the names index (`/search`, section "
+        "above), whose cost is bounded by its candidates; the other scan-shaped queries "
+        "(national totals) grow with the store and need precomputed aggregates at national "
+        "scale. "
         "Virtuoso, measured above on the same data, is the alternative where those scans "
         "dominate (see the ratio column); `budgetgraph load --endpoint` and `serve "
         "--endpoint` use it in place of the embedded store (docs/engines.md).")
