@@ -184,6 +184,9 @@ def main() -> None:
         results["query_oxigraph"].append(stage(
             "query_oxigraph", out=str(work / "nq"), documents=size, store_dir=str(store_dir),
             runs=mode.query_runs))
+        results.setdefault("search", []).append(stage(
+            "search_index", out=str(work / "nq"), documents=size, store_dir=str(store_dir),
+            runs=mode.query_runs))
         results["virtuoso"].append(stage(
             "virtuoso", out=str(work / "nq"), documents=size, store_dir=str(store_dir),
             runs=mode.query_runs, port=args.port + 1,

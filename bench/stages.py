@@ -428,6 +428,62 @@ def query_oxigraph(out: str, documents: int, store_dir: str, runs: int) -> Resul
     return result
 
 
+def search_texts(out: str, documents: int) -> dict[str, str]:
+    """What people type into the search box, taken from the corpus loaded: one
+    department's full name, two hanzi of it, one hanzi, a code, a code's leading
+    digits, and the benchmark's label-search phrase."""
+    meta = json.loads((Path(out) / "meta.json").read_text(encoding="utf-8"))
+    first = meta["documents"][0]
+    department = ""
+    for quad in ox.parse(path=first["nq"], format=ox.RdfFormat.N_QUADS):
+        if quad.predicate.value == "http://xmlns.com/foaf/0.1/name":
+            department = quad.object.value
+            break
+    return {"department, full name": department, "two hanzi (保险)": "保险", "one hanzi (局)": "局",
+            "code (2080501)": "2080501", "code prefix (208)": "208",
+            "phrase (住房公积金)": "住房公积金"}
+
+
+def search_index(out: str, documents: int, store_dir: str, runs: int) -> Result:
+    """The names index against the SPARQL scans it replaces, in this one process.
+
+    Builds the index from the bulk-loaded store (what ``budgetgraph index`` does,
+    without the copy and swap), then times each text through the index and through
+    ``search.sparql_scan`` (the same names, by ``CONTAINS``) on the on-disk store, and
+    the benchmark's own label-search query (``rdfs:label`` only) beside them.
+    """
+    from budgetgraph import search
+    from budgetgraph.store import _search_entries
+
+    _, _, quads = combined(out, documents)
+    disk = ox.Store.read_only(store_dir)
+    target = Path(store_dir) / search.INDEX_FILE
+    started = time.perf_counter()
+    entries = search.write_index(target, _search_entries(disk, None))
+    build_s = time.perf_counter() - started
+    index = search.Index(target)
+    result: Result = {"quads": quads, "entries": entries, "build_s": build_s,
+                      "index_mb": target.stat().st_size / 1e6, "texts": {}}
+    label_search = queries(targets(out, documents))["label search"]
+    for name, text in search_texts(out, documents).items():
+        hits = len(index.search(text).hits)
+        times = repeat(lambda text=text: timed(lambda: index.search(text)), max(runs, 100))
+        scan = search.sparql_scan(text, limit=20)
+        rows = _run_ox(disk, scan)
+        scan_times = repeat(lambda scan=scan: timed(lambda: _run_ox(disk, scan)), runs)
+        result["texts"][name] = {
+            "text": text, "hits": hits, "scan_rows": rows,
+            "index_p50_ms": percentile(times, 50) * 1000,
+            "index_p95_ms": percentile(times, 95) * 1000, "index_runs": len(times),
+            "scan_p50_ms": percentile(scan_times, 50) * 1000,
+            "scan_p95_ms": percentile(scan_times, 95) * 1000, "scan_runs": len(scan_times)}
+    old = repeat(lambda: timed(lambda: _run_ox(disk, label_search)), runs)
+    result["label_search_p50_ms"] = percentile(old, 50) * 1000
+    index.close()
+    result["maxrss_mb"] = maxrss_mb()
+    return result
+
+
 def _rdflib_child(dataset: Any, text: str, conn: Any) -> None:
     start = time.perf_counter()
     rows = len(list(dataset.query(text)))
@@ -761,6 +817,7 @@ STAGES: dict[str, Callable[..., Result]] = {
     "prepare": prepare, "parse_convert": parse_convert, "validation": validation, "load": load,
     "build_store": build_store, "query_oxigraph": query_oxigraph, "query_rdflib": query_rdflib,
     "http": http, "virtuoso": virtuoso, "qinghai": qinghai, "pdf": pdf,
+    "search_index": search_index,
 }
 
 

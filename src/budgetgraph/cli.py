@@ -92,6 +92,31 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from budgetgraph.store import index_names
+
+    count = index_names(args.store)
+    print(f"{args.store}: names index rebuilt, {count} entries", file=sys.stderr)
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from budgetgraph.search import Index, SearchError
+    from budgetgraph.store import require_store
+
+    index = Index.beside(require_store(args.store))
+    if index is None:
+        raise SearchError("this store has no names index yet (run `budgetgraph index`)",
+                          file=str(args.store))
+    try:
+        found = index.search(args.text, limit=args.limit)
+    finally:
+        index.close()
+    for hit in found.hits:
+        print(f"{hit.kind}\t{hit.label}\t{hit.iri}")
+    return 0
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from budgetgraph.compare import run_compare
 
@@ -310,6 +335,18 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--base", **base)
     load.add_argument("--region", **region)
     load.set_defaults(run=_cmd_load)
+
+    index = commands.add_parser(
+        "index", help="rebuild the names index of a store (a load keeps it current)")
+    index.add_argument("--store", type=Path, metavar="DIR", required=True)
+    index.set_defaults(run=_cmd_index)
+
+    search = commands.add_parser(
+        "search", help="find departments, units, codes, projects, indicators by name")
+    search.add_argument("text", help="a name, part of one (two hanzi suffice) or a code")
+    search.add_argument("--store", type=Path, metavar="DIR", required=True)
+    search.add_argument("--limit", type=_positive, default=20)
+    search.set_defaults(run=_cmd_search)
 
     serve = commands.add_parser("serve", help="serve the store: /sparql and the URIs")
     serve.add_argument("--store", type=Path, metavar="DIR",

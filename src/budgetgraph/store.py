@@ -36,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 import pyoxigraph as ox
 
+from . import search
 from .errors import BudgetgraphError
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ __all__ = [
     "TermKind",
     "dump_nquads_gzip",
     "graph_media_types",
+    "index_names",
     "load_graph",
     "open_read_only",
     "rdf_media_type",
@@ -196,6 +198,7 @@ def replace_graphs(
     sources: Iterable[tuple[str, str | bytes | Path | Dataset]],
     *,
     progress: Callable[[str, int], None] | None = None,
+    rebuild_index: bool = False,
 ) -> dict[str, int]:
     """Replace each named graph with its data, all or nothing; return the quad counts.
 
@@ -209,10 +212,14 @@ def replace_graphs(
        links to its immutable files, so the copy costs little whatever the size);
     2. in the copy, the graphs being replaced are removed and the new quads
        written with ``bulk_extend``;
-    3. the copy is exchanged with the live directory in one ``renameat2``
+    3. the names index (:mod:`budgetgraph.search`) is updated into the copy's
+       directory: the live index's entries of the replaced graphs are replaced
+       (all rebuilt from the copy if the live store has no index, or with
+       ``rebuild_index``);
+    4. the copy is exchanged with the live directory in one ``renameat2``
        (``RENAME_EXCHANGE``), and the old one deleted.
 
-    Until step 3 nothing under ``store_dir`` has changed, so a failed or killed
+    Until step 4 nothing under ``store_dir`` has changed, so a failed or killed
     load leaves the store as it was (its leftovers are removed by the next
     load), and readers never have a directory open that is being written.
     ``progress`` gets the graph and its quads read so far, every
@@ -234,7 +241,7 @@ def replace_graphs(
         _recover(target, old)
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            _write_copy(target, staging, batch, counts, progress)
+            _write_copy(target, staging, batch, counts, progress, rebuild=rebuild_index)
             _swap(staging, target, old)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -246,7 +253,7 @@ def replace_graphs(
 
 def _write_copy(target: Path, staging: Path,
                 batch: list[tuple[str, str | bytes | Path | Dataset]], counts: dict[str, int],
-                progress: Callable[[str, int], None] | None) -> None:
+                progress: Callable[[str, int], None] | None, *, rebuild: bool = False) -> None:
     """Checkpoint ``target`` (if it is a store) into ``staging`` and replace the graphs there."""
     if (target / "CURRENT").is_file():
         live = ox.Store(os.fspath(target))
@@ -265,8 +272,73 @@ def _write_copy(target: Path, staging: Path,
             if count == 0:  # an empty document still exists as a graph
                 copy.add_graph(ox.NamedNode(graph_iri))
         copy.flush()
+        _write_search_index(copy, staging, target, [iri for iri, _ in batch], rebuild=rebuild)
     finally:
         del copy
+
+
+def _write_search_index(copy: ox.Store, staging: Path, target: Path, graphs: list[str], *,
+                        rebuild: bool) -> None:
+    """The names index of the new store, written into its directory before the swap.
+
+    Updated from the live store's index (its entries of ``graphs`` replaced) when
+    there is one of the current format; otherwise, or with ``rebuild``, built from
+    every graph of the copy.
+    """
+    previous = target / search.INDEX_FILE
+    if not rebuild and search.usable(previous):
+        search.write_index(staging / search.INDEX_FILE, _search_entries(copy, graphs),
+                           previous=previous, replaced=graphs)
+    else:
+        search.write_index(staging / search.INDEX_FILE, _search_entries(copy, None))
+
+
+def _search_entries(store: ox.Store, graphs: list[str] | None) -> Iterator[search.Entry]:
+    """Each resource of an indexed kind with its names, per named graph (``graphs``, or
+    all). A resource's type and names are read from the same graph, so that replacing
+    a graph replaces exactly its entries.
+
+    One scan per type and per name property (the engine's predicate-first indexes),
+    joined here: a lookup per resource cost ~0.1 ms each on disk, 7 s for 8,000 names.
+    """
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    scopes: list[ox.NamedNode | None] = (
+        [None] if graphs is None else [ox.NamedNode(g) for g in graphs])
+    for scope in scopes:
+        kinds: dict[tuple[str, str], str] = {}
+        for kind, types in search.KINDS:
+            for type_iri in types:
+                for quad in store.quads_for_pattern(None, rdf_type, ox.NamedNode(type_iri),
+                                                    scope):
+                    if isinstance(quad.subject, ox.NamedNode) and \
+                            isinstance(quad.graph_name, ox.NamedNode):
+                        kinds.setdefault((quad.subject.value, quad.graph_name.value), kind)
+        names: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+        for name_property in search.NAME_PROPERTIES:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(name_property), None, scope):
+                if not isinstance(quad.object, ox.Literal) or \
+                        not isinstance(quad.subject, ox.NamedNode) or \
+                        not isinstance(quad.graph_name, ox.NamedNode):
+                    continue
+                key = (quad.subject.value, quad.graph_name.value)
+                if key in kinds:
+                    names.setdefault(key, []).append((quad.object.value, quad.object.language))
+        for (iri, graph), kind in kinds.items():
+            if (found := names.get((iri, graph))):
+                yield search.Entry(iri, graph, kind, tuple(found))
+
+
+def index_names(store_dir: str | os.PathLike[str]) -> int:
+    """(Re)build the names index of an existing store, swapped in like a load; return
+    its entry count. A store loaded before the index existed gets one this way (or at
+    its next load)."""
+    require_store(store_dir)
+    replace_graphs(store_dir, [], rebuild_index=True)
+    index = search.Index(Path(store_dir) / search.INDEX_FILE, connections=1)
+    try:
+        return index.count()
+    finally:
+        index.close()
 
 
 def _checked_quads(batch: list[tuple[str, str | bytes | Path | Dataset]],

@@ -12,6 +12,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..remote import Endpoint, RemoteError, RemoteQueries, RemoteStore, RemoteTimeout, endpoint
+from ..search import Index
 from ..store import open_read_only
 from . import negotiation, views
 from .context import Context, current
@@ -40,16 +41,21 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     store: Store
     pool: QueryPool | ForwardingPool
+    index: Index | None = None
     if values["endpoint"]:
         ep = remote_endpoint(values)
         store = RemoteStore(ep, timeout=values["query_timeout"], graph_prefix=values["base_iri"])
         pool = ForwardingPool(RemoteQueries(ep))
     else:
         store = open_read_only(values["store_dir"])
+        index = Index.beside(values["store_dir"])  # opened now: the snapshot's own index
+        if index is None:
+            log.warning("%s has no names index: /search scans by SPARQL (run `budgetgraph "
+                        "index` or load a document to build it)", values["store_dir"])
         pool = QueryPool(str(values["store_dir"]), values["query_processes"],
                          queue_timeout=values["queue_timeout"])
     app.extensions["budgetgraph"] = Context(settings=values, urls=Urls(values["base_iri"]),
-                                            store=store, pool=pool)
+                                            store=store, pool=pool, index=index)
     app.before_request(_check_path)
     views.register(app)
     app.register_error_handler(WebError, _web_error)

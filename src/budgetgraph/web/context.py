@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..search import Index
 from ..store import GraphInfo
 from .forward import ForwardingPool
 from .lookup import Store
@@ -19,7 +20,7 @@ from .urls import Urls
 class Context:
     """Settings, URL builder, the store, the query pool and per-worker caches.
 
-    The store is the embedded read-only snapshot, or a remote engine
+    The store is the embedded read-only snapshot (with its names index), or a remote engine
     (``serve --endpoint``) with the same lookups and ``/sparql`` forwarded to it.
     The snapshot never changes while the server runs, so figures derived from it
     (graph listing, landing-page statistics) are computed once per worker and
@@ -31,6 +32,9 @@ class Context:
     urls: Urls
     store: Store
     pool: QueryPool | ForwardingPool
+    #: The store's names index; None when it has none (a store loaded before the
+    #: index existed, or a remote engine): /search then scans by SPARQL.
+    index: Index | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

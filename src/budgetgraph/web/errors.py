@@ -30,6 +30,12 @@ class UnsupportedQuery(WebError):
     code = "unsupported_query"
 
 
+class BadSearch(WebError):
+    """Search text or parameters that cannot be used (too long, unknown kind, bad limit)."""
+
+    code = "bad_search"
+
+
 class UpdateRefused(WebError):
     """SPARQL Update sent to a read-only endpoint."""
 

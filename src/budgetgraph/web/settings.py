@@ -43,6 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one query may return."),
     Setting("max_result_bytes", 20_000_000, "Most bytes one serialised query result may have."),
     Setting("max_query_chars", 20_000, "Longest SPARQL query text accepted."),
+    Setting("max_search_results", 50,
+            "Most results one /search request returns (its limit parameter is capped here)."),
     Setting("max_resource_statements", 5_000,
             "Most statements shown or served for one dereferenced IRI."),
     Setting("service_allowlist", (),

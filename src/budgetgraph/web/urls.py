@@ -18,6 +18,7 @@ class Urls:
 
     sparql = "/sparql"
     query_editor = "/query"
+    search = "/search"
     void = "/.well-known/void"
     dump_all = "/dumps/all" + DUMP_SUFFIX
 
@@ -47,6 +48,9 @@ class Urls:
 
     def run_query(self, query: str, *, fmt: str = "html") -> str:
         return f"{self.sparql}?{urlencode({'query': query, 'format': fmt})}"
+
+    def search_json(self, text: str) -> str:
+        return f"{self.search}?{urlencode({'q': text, 'format': 'json'})}"
 
     def edit_query(self, query: str) -> str:
         return f"{self.query_editor}?{urlencode({'query': query})}"

@@ -18,12 +18,12 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 
-from .. import export
+from .. import export, search
 from ..store import QuerySpec, Statement, Term, serialize_statements
 from . import describe, negotiation
 from .budget import PHASES, disclosure_page, grouped, table_page, yuan
 from .context import Context, current
-from .errors import NotFound, WebError
+from .errors import BadSearch, NotFound, QueryFailed, WebError
 from .examples import EXAMPLE_QUERIES, STATS_QUERIES
 from .lookup import Row, run_text, year_of
 from .pages import code_page, organisation_page, project_page
@@ -281,6 +281,96 @@ def query_editor() -> Response:
 def _examples(ctx: Context) -> list[dict[str, str]]:
     return [{"title": zh, "title_en": en, "query": query, "run": ctx.urls.run_query(query),
              "edit": ctx.urls.edit_query(query)} for zh, en, query in EXAMPLE_QUERIES]
+
+
+# --- search ------------------------------------------------------------------
+
+#: Each kind of search result, named for people.
+KIND_NAMES = {"department": ("部门", "department"), "unit": ("预算单位", "budget unit"),
+              "office": ("内设机构", "internal office"), "region": ("地区", "region"),
+              "code": ("科目", "classification code"), "project": ("项目", "project"),
+              "indicator": ("绩效指标", "performance indicator"),
+              "disclosure": ("公开文件", "disclosure"), "term": ("术语", "term")}
+#: ``rdf:type`` → kind, for results of the SPARQL scan (no index).
+_KIND_OF_TYPE = {type_iri: kind for kind, types in search.KINDS for type_iri in types}
+#: Results per request unless ``limit`` says otherwise.
+SEARCH_LIMIT = 20
+
+
+def _search_args(ctx: Context) -> tuple[str, int, list[str]]:
+    text = request.args.get("q", "")
+    if len(text) > search.MAX_QUERY_CHARS:
+        raise BadSearch(f"q is longer than {search.MAX_QUERY_CHARS} characters")
+    cap = ctx.settings["max_search_results"]
+    raw = request.args.get("limit", "")
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= cap):
+        raise BadSearch(f"limit must be a whole number from 1 to {cap}")
+    kinds = request.args.getlist("kind")
+    unknown = [k for k in kinds if k not in KIND_NAMES]
+    if unknown:
+        raise BadSearch(f"unknown kind {unknown[0]!r}; known: {', '.join(KIND_NAMES)}")
+    return text, int(raw) if raw else min(SEARCH_LIMIT, cap), kinds
+
+
+def _scan(ctx: Context, text: str, limit: int, kinds: list[str]) -> search.Found:
+    """The search without an index: the SPARQL scan, in the query pool with its deadline."""
+    if search.match_expression(text) is None:
+        return search.Found(text, (), False)
+    spec = QuerySpec(search.sparql_scan(text, limit=limit * 4), "application/sparql-results+json",
+                     None, ctx.settings["max_result_rows"], ctx.settings["max_result_bytes"])
+    outcome = ctx.pool.run(spec, timeout=ctx.settings["query_timeout"])
+    if outcome.status != "ok":
+        raise QueryFailed(f"search by SPARQL failed ({outcome.status}): {outcome.message}")
+    hits: dict[str, search.Hit] = {}
+    for row in json.loads(outcome.body)["results"]["bindings"]:
+        kind = _KIND_OF_TYPE.get(row["type"]["value"], "term")
+        iri = row["s"]["value"]
+        if (not kinds or kind in kinds) and iri not in hits:
+            hits[iri] = search.Hit(iri, kind, row["name"]["value"], None, "contains")
+    found = list(hits.values())
+    return search.Found(text, tuple(found[:limit]), len(found) > limit)
+
+
+def search_page(ctx: Context, text: str, limit: int, kinds: list[str]) -> dict[str, Any]:
+    """Resources whose names or codes contain ``text``, from the names index (or, without
+    one, a SPARQL scan), with the SPARQL that finds the same by scanning."""
+    try:
+        found = (ctx.index.search(text, limit=limit, kinds=kinds) if ctx.index is not None
+                 else _scan(ctx, text, limit, kinds))
+    except search.SearchError as error:
+        raise BadSearch(error.message) from None
+    scan = search.sparql_scan(text, limit=limit) if text.strip() else None
+    return {
+        "query": text,
+        "kinds": kinds,
+        "source": "index" if ctx.index is not None else "sparql",
+        "results": [{"iri": hit.iri, "label": hit.label, "label_en": hit.label_en,
+                     "kind": hit.kind, "kind_label": KIND_NAMES[hit.kind][0],
+                     "match": hit.match, "link": ctx.urls.href(hit.iri)}
+                    for hit in found.hits],
+        "more": found.more,
+        "sparql": scan,
+        "sparql_edit": ctx.urls.edit_query(scan) if scan else None,
+    }
+
+
+@bp.get("/search")
+def search_view() -> Response:
+    """``/search?q=`` (``limit``, ``kind`` repeatable): JSON for programs, HTML for people."""
+    ctx = current()
+    media_type = negotiation.resource_type(request.accept_mimetypes,
+                                           request.args.getlist("format"))
+    text, limit, kinds = _search_args(ctx)
+    page = search_page(ctx, text, limit, kinds)
+    if media_type == negotiation.HTML:
+        body = render_template("search.html", page=page, urls=ctx.urls, settings=ctx.settings,
+                               search_text=text, kind_names=KIND_NAMES)
+        return Response(body, content_type="text/html; charset=utf-8",
+                        headers={"Vary": "Accept",
+                                 "Link": f'<{ctx.urls.search_json(text)}>; rel="alternate"; '
+                                         f'type="{negotiation.JSON}"'})
+    return Response(json.dumps(page, ensure_ascii=False, indent=1),
+                    content_type="application/json", headers={"Vary": "Accept"})
 
 
 # --- landing, VoID, dumps ------------------------------------------------------
