@@ -8,6 +8,7 @@ import pytest
 from tests.documents import QINGHAI
 
 from budgetgraph.cli import main
+from budgetgraph.readers import read
 
 
 def run_parse(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -44,15 +45,20 @@ def test_truncated_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "财政拨款收支总表" in err
 
 
-def test_unknown_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_outside_the_template(tmp_path: Path) -> None:
+    """A province's own table neither refuses the document nor lends its figures a
+    template table's meaning: they are accounted unread, naming the table's line."""
     lines = qinghai_lines()
     at = max(i for i, line in enumerate(lines) if line == "第三部分 部门预算情况说明")
     extra = ["", "部门资产负债情况统计表", "", "单位：万元", "", "项目\t金额", "房屋\t12.00", ""]
     path = write(tmp_path, "unknown.txt", lines[:at] + extra + lines[at:])
-    code, err = run_parse(path, capsys)
-    assert code == 2
-    assert f"unknown.txt:{at + 2}" in err
-    assert "unknown table" in err and "部门资产负债情况统计表" in err
+    doc = read(path)
+    plain = read(write(tmp_path, "plain.txt", lines))
+    assert [t.kind for t in doc.tables] == [t.kind for t in plain.tables]
+    reason = f"table outside the national template (部门资产负债情况统计表, line {at + 2})"
+    assert [(u.token.text, u.reason) for u in doc.coverage.unread] == [
+        *[(u.token.text, u.reason) for u in plain.coverage.unread], ("12.00", reason)]
+    assert any(reason in warning for warning in doc.warnings)
 
 
 def test_text_where_a_figure_belongs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,7 +64,17 @@ class TableKind(StrEnum):
     GOVERNMENT_FUND = "政府性基金预算支出表"
     STATE_CAPITAL = "国有资本经营预算支出表"
     FISCAL_GRANT_EXPENDITURE = "财政拨款支出表"
+    #: Provinces' own tables beside the template's (Jiangsu prints both): basic
+    #: expenditure of all fiscal grants, and 机关运行经费, each by economic code.
+    FISCAL_GRANT_BASIC = "财政拨款基本支出表"
+    OPERATING_COSTS = "机关运行经费支出表"
     PERFORMANCE = "项目支出绩效目标表"
+
+    @property
+    def has_economic_rows(self) -> bool:
+        """Rows are economic classification codes (30101 基本工资), not functional ones."""
+        return self in (TableKind.GENERAL_PUBLIC_BASIC, TableKind.FISCAL_GRANT_BASIC,
+                        TableKind.OPERATING_COSTS)
 
 
 class AmountUnit(StrEnum):

@@ -143,7 +143,7 @@ def classification_for(code: str, kind: TableKind | None) -> CodeList | None:
         return ECONOMIC
     if first == "5":
         return GOV_ECONOMIC
-    return ECONOMIC if kind is TableKind.GENERAL_PUBLIC_BASIC else FUNCTIONAL
+    return ECONOMIC if kind.has_economic_rows else FUNCTIONAL
 
 
 def is_listed(code_list: CodeList, code: str, year: int) -> bool:

@@ -87,7 +87,7 @@ def row_kind(table: Table) -> RowKind:
         return RowKind.SINGLE
     if named:
         return RowKind.SUMMARY
-    return RowKind.ECONOMIC if table.kind is TableKind.GENERAL_PUBLIC_BASIC \
+    return RowKind.ECONOMIC if table.kind.has_economic_rows \
         else RowKind.FUNCTIONAL
 
 

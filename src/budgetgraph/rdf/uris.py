@@ -58,6 +58,8 @@ TABLE_SLUGS: dict[TableKind, str] = {
     TableKind.GOVERNMENT_FUND: "government-fund",
     TableKind.STATE_CAPITAL: "state-capital",
     TableKind.FISCAL_GRANT_EXPENDITURE: "fiscal-grant-expenditure",
+    TableKind.FISCAL_GRANT_BASIC: "fiscal-grant-basic",
+    TableKind.OPERATING_COSTS: "operating-costs",
     TableKind.PERFORMANCE: "performance",
 }
 

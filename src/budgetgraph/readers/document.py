@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from budgetgraph.errors import ReadError
 from budgetgraph.model import (
@@ -20,6 +21,7 @@ from budgetgraph.model import (
     DocumentKind,
     GlossaryEntry,
     Profile,
+    Table,
     TableKind,
 )
 from budgetgraph.readers.crosscheck import settle_ambiguities
@@ -65,7 +67,7 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
     for line in lines:
         if PAGE_MARKER_RE.match(line.text):
             ledger.line_structural(line, "page marker")
-    lines = _titles_first(lines)
+    lines = _joined_titles(_titles_first(lines))
     kind, year, cover_end, titled = _cover(lines, file)
     department, unit = _owner(lines[: cover_end + 12])
     if department is None and titled and titled not in REGIONS:
@@ -105,6 +107,25 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
             ledger.span(line, match.start(), match.end(), "date")
     doc.coverage = ledger.coverage()
     return doc
+
+
+def _joined_titles(lines: list[Line]) -> list[Line]:
+    """A title wrapped before its last character (``…培训费支出预算`` / ``表``) made whole.
+
+    The wrapped tail is left as an empty line in its place, so that line numbers
+    and the ledger's positions stay those of the source.
+    """
+    out = list(lines)
+    for index, (line, after) in enumerate(itertools.pairwise(lines)):
+        tail = after.text.strip()
+        if 0 < len(tail) <= 6 and tail.endswith("表") and len(line.text.strip()) >= 4 \
+                and classify_title(line.text) is None \
+                and not _TABLE_NUMBER_RE.match(squash(line.text)) and not _has_figure(line) \
+                and classify_title(line.text.rstrip() + tail) is not None:
+            out[index] = Line(line.number, line.text.rstrip() + tail,
+                              [*line.cells, *after.cells], line.page)
+            out[index + 1] = Line(after.number, "", [], after.page)
+    return out
 
 
 def _titles_first(lines: list[Line]) -> list[Line]:
@@ -367,9 +388,8 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
         line = body[index]
         kind = _is_title(body, index)
         if kind is None and _heading(line) is None and _looks_like_title(body, index):
-            raise ReadError(f"unknown table {line.text.strip()!r}: not one of the tables this "
-                            f"reader knows ({', '.join(k.value for k in TableKind)})",
-                            file=file, line=line.number, page=line.page)
+            index = _outside_template(body, index, ledger, doc)
+            continue
         if kind is not None:
             end = _table_end(body, index, kind)
             if kind is TableKind.PERFORMANCE and is_form_title(line.text):
@@ -380,7 +400,14 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
                     unit=_first_unit(body[index:end]) or AmountUnit.WAN_YUAN)
             else:
                 context = TableContext(file, ledger, year, doc.phase)
-                doc.tables.append(read_table(kind, line, body[index + 1:end], context))
+                table = read_table(kind, line, body[index + 1:end], context)
+                if _is_repeat(table, doc):
+                    for repeated in body[index:end]:
+                        ledger.refile(repeated, "repeated table")
+                    doc.warnings.append(f"{table.title} is printed twice (again at "
+                                        f"{table.source}): the repeat is not read again")
+                else:
+                    doc.tables.append(table)
             index = end
             continue
         if _TABLE_NUMBER_RE.match(squash(line.text)):  # 部门公开表1 above a title
@@ -396,6 +423,35 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
     return regions
 
 
+def _is_repeat(table: Table, doc: Disclosure) -> bool:
+    """The same table, title and every cell, read before (a page printed twice)."""
+    def cells(t: Table) -> list[tuple[str, str | None, dict[str, Decimal | None]]]:
+        return [(r.name, r.code, r.values) for r in t.rows]
+    return any(t.kind is table.kind and t.title == table.title and cells(t) == cells(table)
+               for t in doc.tables)
+
+
+def _outside_template(body: list[Line], index: int, ledger: Ledger, doc: Disclosure) -> int:
+    """A table the national template does not have (政府采购预算表, 机关运行经费支出表 …).
+
+    Provinces add tables of their own. Refusing the document for them would lose the
+    standard tables beside them; reading them as one of the template's would give
+    their figures a meaning they do not have. So each of their numbers is accounted
+    as unread, with the table's title and line as the reason, and the document
+    carries a warning. Returns the index of the first line after the table.
+    """
+    title = body[index]
+    end = _table_end(body, index, None)
+    name = squash(title.text)
+    reason = f"table outside the national template ({name}, line {title.number})"
+    _structural(ledger, title, "table title")
+    for line in body[index + 1:end]:
+        for token in ledger.open_tokens(line):
+            ledger.unread(line, token, reason)
+    doc.warnings.append(f"{reason}: its figures are not read into the model")
+    return end
+
+
 def _looks_like_title(lines: list[Line], index: int) -> bool:
     """A short line ending in 表 with a unit line under it: a table, known or not."""
     text = squash(_LEADER_DOTS.split(lines[index].text)[0])
@@ -407,18 +463,28 @@ def _looks_like_title(lines: list[Line], index: int) -> bool:
     return any(re.search(r"单位\s*[:：]\s*(万元|元)", line.text) for line in following)
 
 
-def _table_end(body: list[Line], start: int, kind: TableKind) -> int:
+def _table_end(body: list[Line], start: int, kind: TableKind | None) -> int:
     """The first line after the table: the next title or heading, or a paragraph of prose."""
     for index in range(start + 1, len(body)):
         line = body[index]
         next_kind = _is_title(body, index)
         if next_kind is not None and not (kind is TableKind.PERFORMANCE
                                           and next_kind is TableKind.PERFORMANCE):
-            return index
+            return _before_number(body, start, index)
         if next_kind is None and (_heading(line) or _PART_RE.match(squash(line.text))
                                   or _looks_like_title(body, index)):
-            return index
+            return _before_number(body, start, index)
     return len(body)
+
+
+def _before_number(body: list[Line], start: int, end: int) -> int:
+    """The end moved above the next table's number (公开04表) printed over its title."""
+    while end - 1 > start and (not body[end - 1].text.strip()
+                               or PAGE_MARKER_RE.match(body[end - 1].text)
+                               or body[end - 1].text.strip() == str(body[end - 1].page)
+                               or _TABLE_NUMBER_RE.match(squash(body[end - 1].text))):
+        end -= 1
+    return end
 
 
 def _first_unit(lines: list[Line]) -> AmountUnit | None:

@@ -290,6 +290,13 @@ class Ledger:
             if start <= offset < end and key not in self._state:
                 self._state[key] = f"structural:{kind}"
 
+    def refile(self, line: Line, kind: str) -> None:
+        """The line's figures were a copy (a table printed twice): structural ``kind``."""
+        index = self._index(line)
+        for offset, _token in self._tokens.get(index, []):
+            if self._state.get((index, offset)) == "figure":
+                self._state[(index, offset)] = f"structural:{kind}"
+
     def line_structural(self, line: Line, kind: str) -> None:
         self.span(line, 0, len(line.text), kind)
 

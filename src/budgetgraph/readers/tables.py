@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from budgetgraph.errors import ReadError
@@ -54,7 +54,7 @@ from budgetgraph.readers.stream import (
     rows_by_name,
     tokens,
 )
-from budgetgraph.readers.transposed import read_transposed
+from budgetgraph.readers.transposed import read_income_list, read_transposed
 from budgetgraph.readers.vocabulary import (
     HeaderTerm,
     functional_class_code,
@@ -157,6 +157,12 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     if unit is None:
         raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
                         file=ctx.file, line=title.number, page=title.page)
+    if kind is TableKind.INCOME:
+        listed = read_income_list(title, data, unit=unit, ledger=ledger, file=ctx.file,
+                                  year=ctx.year, phase=ctx.phase)
+        if listed is not None:
+            listed.notes.extend(notes)
+            return listed
     if kind is TableKind.THREE_PUBLIC:
         transposed = read_transposed(title, header, data, unit=unit, ledger=ledger,
                                      file=ctx.file, year=ctx.year, phase=ctx.phase)
@@ -391,7 +397,8 @@ def _slotted(header: list[Line], data: list[Line], *,
              and not (two_sided and squash(c.text) in _SIDE_HEADINGS)]
     leaves = [c for i, c in named if not any(j > i and _overlap(c, d) > 0 for j, d in named)
               and not _over_phase_pair(i, c, named)]
-    slots = sorted(leaves, key=lambda c: c.x0 or 0.0)
+    slots = sorted(leaves + _unnamed_leaves(cells, named, data, two_sided=two_sided),
+                   key=lambda c: c.x0 or 0.0)
     # in a two-sided table 预算数/决算数 is the side's measure itself (F12's
     # table 1 prints 合计 over the expenditure side only)
     parents = [""] * len(slots) if two_sided else _phase_parents(named, slots)
@@ -422,12 +429,43 @@ def _slotted(header: list[Line], data: list[Line], *,
             return pick(cell, names or labels or values)
         return pick(cell, values or labels)
 
+    def in_order(cells: list[Cell]) -> dict[int, int] | None:
+        """Figures that would share a slot, put each in its own, keeping their order.
+
+        A figure right-aligned in a wide column can sit nearer the next column's
+        header text than its own (J02: 15897.44 under 合计). Cells keep their left-
+        to-right order, so where two figures pick one slot the figures of the line
+        go, in order, to the value slots nearest them in total.
+        """
+        figures = [n for n, c in enumerate(cells) if c.text and is_amount(c.text)
+                   and not _CODE_PART.match(c.text)]
+        picks = [best(cells[n], first=False) for n in figures]
+        if len(set(picks)) == len(picks) or len(figures) > len(values):
+            return None
+        cost: dict[tuple[int, int], tuple[float, list[int]]] = {}
+
+        def solve(f: int, v: int) -> tuple[float, list[int]]:
+            if f == len(figures):
+                return 0.0, []
+            if len(values) - v < len(figures) - f:
+                return float("inf"), []
+            if (f, v) not in cost:
+                here = abs(centre(cells[figures[f]]) - centre(slots[values[v]]))
+                rest, chosen = solve(f + 1, v + 1)
+                skip = solve(f, v + 1)
+                cost[f, v] = min((here + rest, [values[v], *chosen]), skip)
+            return cost[f, v]
+
+        return dict(zip(figures, solve(0, 0)[1], strict=True))
+
     def rewrite(line: Line, *, is_header: bool) -> Line:
         texts = [""] * len(slots)
-        for cell in line.cells:
+        ordered = None if is_header else in_order(line.cells)
+        for number, cell in enumerate(line.cells):
             if not cell.text or (not is_header and squash(cell.text) in ("类", "款", "项")):
                 continue
-            index = best(cell, first=is_header)
+            index = ordered[number] if ordered and number in ordered \
+                else best(cell, first=is_header)
             if index is not None:
                 texts[index] = f"{texts[index]} {cell.text}".strip() if texts[index] else cell.text
         slotted = [Cell(t, s.x0, s.x1) for t, s in zip(texts, slots, strict=True)]
@@ -440,6 +478,30 @@ def _slotted(header: list[Line], data: list[Line], *,
             leaf_line.number, "\t".join(parents),
             [Cell(t, s.x0, s.x1) for t, s in zip(parents, slots, strict=True)], leaf_line.page))
     return new_header, [rewrite(line, is_header=False) for line in data]
+
+
+def _unnamed_leaves(cells: list[tuple[int, Cell]], named: list[tuple[int, Cell]],
+                    data: list[Line], *, two_sided: bool) -> list[Cell]:
+    """Header cells no alias knows that stand over figures of their own.
+
+    Provinces add columns (单位预留机动经费, 会议费): a figure under such a header is
+    that column's, not a neighbour's. A cell counts when it is the lowest of its
+    stack (nothing in the header under it) and some figure overlaps it more than
+    any named column; its figures then get a column keyed by the header's words.
+    """
+    figures = [c for line in data for c in line.cells if c.text and is_amount(c.text)]
+    named_cells = [c for _, c in named]
+    found: list[Cell] = []
+    for row, cell in cells:
+        if header_term(cell.text) is not None or _is_label(cell.text) \
+                or (two_sided and squash(cell.text) in _SIDE_HEADINGS) \
+                or any(j > row and _overlap(cell, d) > 0 for j, d in cells):
+            continue
+        if any(_overlap(f, cell) > 0
+               and all(_overlap(f, cell) > _overlap(f, n) for n in named_cells)
+               for f in figures):
+            found.append(cell)
+    return found
 
 
 def _over_phase_pair(row: int, cell: Cell, named: list[tuple[int, Cell]]) -> bool:
@@ -495,7 +557,7 @@ def _layout(kind: TableKind, header: list[Line], data: list[Line], title: str,
             ctx: TableContext, *, slotted: bool) -> _Layout:
     """Columns by position where cells keep their places (always, once slotted)."""
     if (slotted and header) or _positional(header, data):
-        return _layout_by_position(kind, header, ctx)
+        return _layout_by_position(kind, header, data, ctx)
     return _layout_by_reading_order(kind, header, title, ctx)
 
 
@@ -539,7 +601,8 @@ _PHASE_LEAVES = {"预算数": Phase.BUDGET, "决算数": Phase.FINAL, "年初预
                  "调整预算数": Phase.ADJUSTED, "全年预算数": Phase.ADJUSTED}
 
 
-def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) -> _Layout:
+def _layout_by_position(kind: TableKind, header: list[Line], data: list[Line],
+                        ctx: TableContext) -> _Layout:
     width = len(header[0].cells)
     columns: list[Column] = []
     positions: list[int] = []
@@ -573,6 +636,13 @@ def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) 
         stack = [header[r].texts[index] for r in rows]
         leaf_row = next((r for r in reversed(rows) if _leaf_term(header[r].texts[index])), None)
         if leaf_row is None:
+            if stack and _has_figures_at(data, index) and not any(
+                    header_term(cell) is not None for cell in stack):
+                # a column no alias knows, over figures of its own: its printed name
+                name = squash("".join(stack))
+                columns.append(_column(kind, HeaderTerm("value", name), " / ".join(stack),
+                                       groups[index], ctx, sides.get(index)))
+                positions.append(index)
             continue
         leaf = header[leaf_row].texts[index]
         term = _leaf_term(leaf)
@@ -592,7 +662,38 @@ def _layout_by_position(kind: TableKind, header: list[Line], ctx: TableContext) 
                 label = f"{parent[1]} / {leaf}"
         columns.append(_column(kind, term, label, groups[index], ctx, sides.get(index)))
         positions.append(index)
+    if kind is TableKind.THREE_PUBLIC:
+        columns = _three_public_subtotal(columns)
     return _Layout(columns, positions, labels)
+
+
+def _three_public_subtotal(columns: list[Column]) -> list[Column]:
+    """Two 小计 columns: the first is 三公's own total, the printed 合计 a larger one.
+
+    The template's only 小计 is the vehicles' (公务用车购置及运行费). Jiangsu prints
+    会议费 and 培训费 in the 三公 table, a 合计 over all of them, and 三公's total as
+    a 小计 under "三公"经费, left of 因公出国(境)费. That 小计 is the 三公 合计 the
+    template means (the 三公 identity checks it); the printed 合计 keeps its figure
+    under a key of its own, naming what else it sums.
+    """
+    vehicles = ":公务用车购置及运行费"
+    subtotals = [i for i, c in enumerate(columns)
+                 if c.key.endswith(vehicles) and squash(c.label).endswith("小计")]
+    if len(subtotals) != 2:
+        return columns
+    first = columns[subtotals[0]]
+    period = first.key.split(":")[0]
+    others = [c.label for c in columns if c.key.split(":")[1] not in _THREE_PUBLIC_KEYS]
+    out = list(columns)
+    for i, column in enumerate(columns):
+        if column.key == f"{period}:合计":
+            out[i] = replace(column, key=f"{period}:合计(三公、{'、'.join(others)})")
+    out[subtotals[0]] = replace(first, key=f"{period}:合计")
+    return out
+
+
+def _has_figures_at(data: list[Line], index: int) -> bool:
+    return any(index < len(line.texts) and is_amount(line.texts[index]) for line in data)
 
 
 def _leaf_term(cell: str) -> HeaderTerm | None:
@@ -605,12 +706,16 @@ def _leaf_term(cell: str) -> HeaderTerm | None:
 def _sides_by_position(header: list[Line]) -> dict[int, str]:
     """Two-sided tables: positions left of the second 项目 label are 收入, the rest 支出."""
     width = len(header[0].cells)
-    split = width
-    for line in header:
-        labels = [i for i, c in enumerate(line.texts) if c and _leaf_term(c)
-                  and _leaf_term(c).kind == "label"]  # type: ignore[union-attr]
-        if len(labels) >= 2:
-            split = labels[1]
+    # label cells on any header line: each half's 项目名称 may sit on a line of its
+    # own (Jiangsu prints 支出用途 above the right one), and the 支出 half may be
+    # printed twice, by 功能分类 and by 支出用途
+    by_line = [[i for i, c in enumerate(line.texts) if c and _leaf_term(c)
+                and _leaf_term(c).kind == "label"] for line in header]  # type: ignore[union-attr]
+    labels = sorted({i for line in by_line for i in line})
+    split = labels[1] if len(labels) >= 2 else width
+    for line in by_line:  # a line with both halves' labels says where they meet
+        if len(line) >= 2 and line[0] == labels[0]:
+            split = line[1]
             break
     return {i: ("收入" if i < split else "支出") for i in range(width)}
 
@@ -1064,18 +1169,49 @@ def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells
 
 def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
     by_side = {side: [c for c in table.columns if c.side == side] for side in ("收入", "支出")}
+    last: dict[int, Row] = {}  # the last row read under each label column
     for line in data:
-        for side, name, cells in _sides_of(line, layout):
+        pieces = _sides_of(line, layout)
+        for n, (side, name, cells) in enumerate(pieces):
             if not name and not any(cells):
                 continue
+            if not name and n > 0 and pieces[n - 1][1] and not any(pieces[n - 1][2]):
+                name = pieces[n - 1][1]  # a total's name printed across both 支出 halves
+            elif name and not any(cells) and _wraps(last.get(n), name):
+                row = last[n]  # a name wrapped onto the next line (社会保障和就 / 业支出)
+                row.name += name
+                row.code = functional_class_code(row.name)
+                row.level = 1
+                continue
+            if n + 1 < len(pieces) and not pieces[n + 1][1] and any(pieces[n + 1][2]) \
+                    and not any(cells):
+                continue  # its figures are in the next half: read there, under this name
             for part in NUMBER_RE.findall(name):
                 ctx.ledger.structural(line, part, "label")
-            values = _values(table, by_side[side], cells, line, ctx)
+            columns = _piece_columns(layout, n) if layout.positions is not None else by_side[side]
+            values = _values(table, columns, cells, line, ctx)
             bare = strip_numbering(name)
             code = functional_class_code(bare) if side == "支出" else None
-            table.rows.append(Row(name=bare, values=values, source=line.ref(ctx.file),
-                                  code=code, level=1 if code else None, side=side,
-                                  is_total="总计" in bare))
+            row = Row(name=bare, values=values, source=line.ref(ctx.file),
+                      code=code, level=1 if code else None, side=side,
+                      is_total="总计" in bare)
+            table.rows.append(row)
+            last[n] = row
+
+
+def _wraps(row: Row | None, tail: str) -> bool:
+    """``tail`` finishes the 类 name of ``row``, which alone names no class."""
+    return row is not None and row.side == "支出" and row.code is None \
+        and functional_class_code(row.name + tail) is not None
+
+
+def _piece_columns(layout: _Layout, n: int) -> list[Column]:
+    """The value columns between the ``n``-th label column and the next."""
+    assert layout.positions is not None
+    starts = sorted(layout.label_positions)
+    start = starts[n]
+    end = starts[n + 1] if n + 1 < len(starts) else 1 << 30
+    return [c for c, p in zip(layout.columns, layout.positions, strict=True) if start < p < end]
 
 
 def _sides_of(line: Line, layout: _Layout) -> list[tuple[str, str, list[str]]]:
@@ -1197,7 +1333,7 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
     coded = table.kind not in TWO_SIDED and any(t.kind == "code" for t in stream)
     width = max((len([c for c in o if c.side is None]) for o in orders), default=0)
     if coded:
-        scheme = "econ" if table.kind is TableKind.GENERAL_PUBLIC_BASIC else "func"
+        scheme = "econ" if table.kind.has_economic_rows else "func"
         text_rows = restore_codes(rows_by_code(stream, width=width),
                                   lambda name, above: code_of(name, scheme=scheme, above=above))
     else:

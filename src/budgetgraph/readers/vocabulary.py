@@ -34,8 +34,10 @@ def squash(text: str) -> str:
 _TITLE_RULES: list[tuple[TableKind, tuple[str, ...]]] = [
     (TableKind.PERFORMANCE, ("绩效目标",)),
     (TableKind.THREE_PUBLIC, ("三公",)),
+    (TableKind.OPERATING_COSTS, ("机关运行经费",)),
     (TableKind.GENERAL_PUBLIC_BASIC, ("一般公共预算", "基本支出")),
     (TableKind.GENERAL_PUBLIC_BASIC, ("基本支出", "经济分类")),
+    (TableKind.FISCAL_GRANT_BASIC, ("财政拨款", "基本支出")),
     (TableKind.GOVERNMENT_FUND, ("政府性基金", "支出")),
     (TableKind.STATE_CAPITAL, ("国有资本经营", "支出")),
     (TableKind.FISCAL_SUMMARY, ("财政拨款收入支出",)),
@@ -52,7 +54,11 @@ _TITLE_NUMBERING = re.compile(
     r"^(?:部门公开表\s*\d+|表\s*\d+|\d+\s*[.．、]|[一二三四五六七八九十]+\s*[、.．])\s*"
 )
 _LEADER_DOTS = re.compile(r"(?:…|\.{3,}|·{3,}|-{3,})")
+_TITLE_QUALIFIER = re.compile(r"\([^()]{1,8}\)$")
 _REFERENCE_WORDS = ("详见", "参见", "见附")
+#: Tables some provinces add whose titles share the template's words (政府采购支出预算表
+#: would read as a 支出 table): not the template's, read as tables outside it.
+_OUTSIDE_TEMPLATE = ("政府采购",)
 
 
 def classify_title(text: str) -> TableKind | None:
@@ -65,9 +71,12 @@ def classify_title(text: str) -> TableKind | None:
         return None
     # a pipe-ruled export prints the title in the table's first row: 标题 | ||
     title = squash(_TITLE_NUMBERING.sub("", text.strip(" |\t").lstrip("-").strip()))
-    if not title.endswith("表") or len(title) > 40 or "。" in title:
+    title = _TITLE_QUALIFIER.sub("", title)  # 财政拨款支出预算表（功能科目）
+    if not title.endswith("表") or len(title) > 40 or any(c in title for c in "。；;《"):
         return None
     if title.startswith(_REFERENCE_WORDS):  # 详见单位的项目绩效目标表: a pointer, not a title
+        return None
+    if any(word in title for word in _OUTSIDE_TEMPLATE):
         return None
     for kind, words in _TITLE_RULES:
         if all(w in title for w in words):
@@ -135,12 +144,14 @@ _VALUE_ALIASES: dict[str, tuple[str, ...]] = {
 
 _LABEL_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "类", "款", "项",
-             "部门预算经济分类科目编码", "支出功能分类科目编码"),
+             "部门预算经济分类科目编码", "支出功能分类科目编码", "科目代码", "功能科目代码",
+             "经济科目代码", "功能科目编码", "经济科目编码"),
     "name": (
         "科目名称", "功能分类科目名称", "经济分类科目名称", "项目(按功能分类)", "项目",
         "预算单位", "单位名称", "单位", "部门预算经济分类科目", "支出功能分类科目",
         "支出经济分类科目", "功能分类科目", "经济分类科目", "收入", "支出",
         "财政拨款收入", "财政拨款支出", "行次", "部门经济分类科目名称", "支出功能分类",
+        "功能科目名称", "经济科目名称", "项目名称",
     ),
 }
 
@@ -320,6 +331,9 @@ FUNCTIONAL_CLASSES: dict[str, str] = {
     "灾害防治及应急管理支出": "224", "预备费": "227", "其他支出": "229",
     "转移性支出": "230", "债务还本支出": "231", "债务付息支出": "232",
     "债务发行费用支出": "233",
+    # the same classes under their names before the 2018/2019 revisions
+    "文化体育与传媒支出": "207", "医疗卫生与计划生育支出": "210",
+    "资源勘探信息等支出": "215", "国土海洋气象等支出": "220",
 }
 
 _ITEM_NUMBERING = re.compile(
