@@ -293,6 +293,17 @@ class Ledger:
     def line_structural(self, line: Line, kind: str) -> None:
         self.span(line, 0, len(line.text), kind)
 
+    def not_structural(self, lines: Iterable[Line]) -> list[tuple[Line, str]]:
+        """The tokens of ``lines`` that no reader has called structural, in order: read
+        as figures, left unread, or not taken at all. The numbers a region of the
+        document holds as data, whatever became of them."""
+        found: list[tuple[Line, str]] = []
+        for line in lines:
+            index = self._index(line)
+            found.extend((line, token) for offset, token in self._tokens.get(index, [])
+                         if not self._state.get((index, offset), "").startswith("structural:"))
+        return found
+
     def open_tokens(self, line: Line) -> list[str]:
         index = self._index(line)
         return [t for o, t in self._tokens.get(index, []) if (index, o) not in self._state]
