@@ -285,11 +285,22 @@ def _parser() -> argparse.ArgumentParser:
               "help": "a region name and its GB/T 2260 code, for regions the built-in "
                       "list lacks (repeatable)"}
 
-    parse = commands.add_parser("parse", help="read documents and account for every figure")
+    parse = commands.add_parser(
+        "parse", help="read documents and account for every figure",
+        description="Read documents and print what was read: tables, statements, and the "
+                    "account of every number (figures read; numbers that are not figures, "
+                    "counted by kind; numbers not understood, each with its line). A table "
+                    "whose title is recognised but which yields no figure from the numbers "
+                    "under it is an error (exit 2) naming the table and its line.")
     parse.add_argument("files", nargs="+", type=_input, metavar="FILE",
                        help="a disclosure: PDF, text export (UTF-8 or GBK), Excel "
                             "(.xlsx, .xls), Word (.docx) or HTML page; or its http(s) URL")
-    parse.add_argument("--json", action="store_true", help="dump the whole model as JSON")
+    parse.add_argument("--json", action="store_true",
+                       help="dump the whole model as JSON, amounts as strings; its coverage "
+                            "lists every number that is not a figure (non_figures: the number, "
+                            "its file, page and line, and what it is: year, code, row number "
+                            "(行次), page marker …) and every number left unread (unread: the "
+                            "same, with why), beside the counts the plain output prints")
     parse.add_argument("--region", **region)
     parse.set_defaults(run=_cmd_parse)
 

@@ -312,19 +312,34 @@ class Unread:
     reason: str
 
 
+@dataclass(frozen=True)
+class NonFigure:
+    """A numeric token that is not a figure, and what it is instead (its reason: a
+    year, a code, a row number (行次), a page marker …).
+
+    Listed one by one, with its line, so that a reader can check every claim that a
+    number is not an amount: a count by kind would hide an amount taken for a code.
+    """
+
+    token: Token
+    reason: str
+
+
 @dataclass
 class Coverage:
     """Every numeric token of the source: consumed as a figure, structural, or unread.
 
     ``structural`` tokens are numbers that are not figures (years, dates, list
-    numbers, page markers, classification codes read as codes); they are listed
-    with their kind, not hidden.
+    numbers, page markers, classification codes read as codes): ``structural``
+    counts them by kind, for a short summary; ``non_figures`` lists each with its
+    line and kind, so that none is hidden in a count.
     """
 
     figures_total: int = 0
     figures_consumed: int = 0
     structural: dict[str, int] = field(default_factory=dict)
     unread: list[Unread] = field(default_factory=list)
+    non_figures: list[NonFigure] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:

@@ -401,6 +401,7 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
             else:
                 context = TableContext(file, ledger, year, doc.phase)
                 table = read_table(kind, line, body[index + 1:end], context)
+                _check_not_hollow(table, line, body[index + 1:end], ledger, file)
                 if _is_repeat(table, doc):
                     for repeated in body[index:end]:
                         ledger.refile(repeated, "repeated table")
@@ -589,3 +590,24 @@ def _check_complete(doc: Disclosure) -> None:
     missing = [k.value for k in expected if doc.table(k) is None]
     if missing:
         doc.warnings.append(f"tables of the national template not found: {', '.join(missing)}")
+
+
+def _check_not_hollow(table: Table, title: Line, body: list[Line], ledger: Ledger,
+                      file: str) -> None:
+    """A table recognised by its title, with numbers under it, that yields no figure.
+
+    Its rows were misread (a layout the table reader does not know, cells it could
+    not place), and publishing it would say the table is empty, which a reader of
+    the model takes for zero. So it is an error naming the table, not an empty
+    table. Numbers called structural (行次, codes, years in a note) are no data; a
+    table without any other number is empty as printed, and is kept.
+    """
+    if any(value is not None for row in table.rows for value in row.values.values()):
+        return
+    numbers = ledger.not_structural(body)
+    if not numbers:
+        return
+    first, text = numbers[0]
+    raise ReadError(f"table {table.title!r} yields no figure, but its body holds "
+                    f"{len(numbers)} number(s), the first {text!r} at {first.ref(file)}: "
+                    "its rows could not be read", file=file, line=title.number, page=title.page)

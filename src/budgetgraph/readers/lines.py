@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from budgetgraph.model import Coverage, SourceRef, Token, Unread
+from budgetgraph.model import Coverage, NonFigure, SourceRef, Token, Unread
 
 #: A numeric token: digits with optional thousands separators and decimals.
 #: A full-width digit run is normalised before matching (see ``normalise``).
@@ -300,12 +300,24 @@ class Ledger:
     def line_structural(self, line: Line, kind: str) -> None:
         self.span(line, 0, len(line.text), kind)
 
+    def not_structural(self, lines: Iterable[Line]) -> list[tuple[Line, str]]:
+        """The tokens of ``lines`` that no reader has called structural, in order: read
+        as figures, left unread, or not taken at all. The numbers a region of the
+        document holds as data, whatever became of them."""
+        found: list[tuple[Line, str]] = []
+        for line in lines:
+            index = self._index(line)
+            found.extend((line, token) for offset, token in self._tokens.get(index, [])
+                         if not self._state.get((index, offset), "").startswith("structural:"))
+        return found
+
     def open_tokens(self, line: Line) -> list[str]:
         index = self._index(line)
         return [t for o, t in self._tokens.get(index, []) if (index, o) not in self._state]
 
     def coverage(self, default_reason: str = "not understood") -> Coverage:
-        """The account: figures consumed, structural tokens by kind, the rest unread."""
+        """The account: figures consumed, structural tokens one by one and by kind, the
+        rest unread. Tokens come in source order (the ledger's lines are the source's)."""
         coverage = Coverage()
         kinds: Counter[str] = Counter()
         for index, tokens in self._tokens.items():
@@ -313,7 +325,10 @@ class Ledger:
             for offset, text in tokens:
                 state = self._state.get((index, offset))
                 if state and state.startswith("structural:"):
-                    kinds[state.split(":", 1)[1]] += 1
+                    kind = state.split(":", 1)[1]
+                    kinds[kind] += 1
+                    coverage.non_figures.append(
+                        NonFigure(Token(text, line.ref(self.file), offset), kind))
                     continue
                 coverage.figures_total += 1
                 if state == "figure":

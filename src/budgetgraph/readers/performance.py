@@ -380,7 +380,7 @@ class _Reader:
                 at -= 1
         self._project_part(line, cells[: at + 1], actions)
         if level3 is not None:
-            actions.span(level3.start, level3.end, "text")
+            actions.span(level3.start, level3.end, "indicator name (三级指标)")
         targets, unit, weights = self._values(cells[op + 1 :], actions)
         self.rows.append(
             _Row(
@@ -428,7 +428,7 @@ class _Reader:
                     actions.unread(cell, "no 度量单位 cell: cannot tell the target from the weight")
                 elif (doubtful or slot == "target") and not number:
                     targets.append(squash(cell.text))
-                    actions.span(cell.start, cell.end, "text")
+                    actions.span(cell.start, cell.end, "qualitative target (定性)")
                 elif slot == "target":
                     targets.append(cell.text)
                     actions.figure(cell)
@@ -451,7 +451,7 @@ class _Reader:
             if coded and not is_amount(cell.text):
                 split = cell.start + len(coded.group(1))
                 actions.span(cell.start, split, "code")
-                actions.span(split, cell.end, "text")
+                actions.span(split, cell.end, "project name")
                 if len(coded.group(1)) <= _UNIT_CODE_MAX and coded.group(1).isdigit():
                     self.units.append((line, squash(cell.text)))
                 else:
@@ -464,7 +464,7 @@ class _Reader:
             else:
                 loose.append(cell)
         for cell in goal + (loose if code or numbers else []):
-            actions.span(cell.start, cell.end, "text")
+            actions.span(cell.start, cell.end, "project goal (绩效目标) or name")
         if code is None and not numbers:
             self.fragments.extend((line, c) for c in loose)
             return
@@ -677,7 +677,7 @@ class _Reader:
                     self.ledger.unread(line, match.group(), reason)
                 self.notes.append(f"{self.where(line)}: {reason}: '{squash(cell.text)}'.")
                 continue
-            self.ledger.span(line, cell.start, cell.end, "text")
+            self.ledger.span(line, cell.start, cell.end, "project goal (绩效目标)")
             owner.goal.append((line.number, squash(cell.text)))
 
     def _place_units(self, projects: list[Project]) -> None:

@@ -176,7 +176,7 @@ class _Reader:
         for line in grid:
             cells = list(line.cells)
             if len(cells) < 2:
-                self.ledger.line_structural(line, "text")
+                self.ledger.line_structural(line, "grid line without a target (reader note)")
                 self.notes.append(f"{self.where(line)}: grid line without a target: "
                                   f"{line.text!r}")
                 continue
@@ -192,7 +192,8 @@ class _Reader:
                     level2 = word
             level3 = squash(level3_cell.text)
             start = line.text.find(level3_cell.text)
-            self.ledger.span(line, 0, start + len(level3_cell.text), "text")
+            self.ledger.span(line, 0, start + len(level3_cell.text),
+                             "indicator names (一级/二级/三级指标)")
             indicator = self._indicator(line, target_cell.text, level1, level2, level3)
             project.indicators.append(indicator)
 
@@ -249,7 +250,7 @@ def read_performance_form(lines: list[Line], ledger: Ledger, file: str) -> Perfo
         elif forms:
             forms[-1].lines.append(line)
         else:
-            ledger.line_structural(line, "text")
+            ledger.line_structural(line, "text before the first form")
     reader = _Reader(ledger, file)
     source = lines[0].ref(file) if lines else SourceRef(file, 0)
     table = PerformanceTable(unit=AmountUnit.YUAN, source=source)

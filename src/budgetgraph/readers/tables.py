@@ -1152,8 +1152,7 @@ def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells
               columns: list[Column], layout: _Layout, ctx: TableContext) -> None:
     for part in _code_cells(line.texts, layout, code):
         ctx.ledger.structural(line, part, "code")
-    for part in NUMBER_RE.findall(name):
-        ctx.ledger.structural(line, part, "label")
+    _name_numbers(ctx.ledger, line, name)
     if code is None and not name and not any(value_cells):
         return
     if (code is None and name and not any(value_cells) and table.rows
@@ -1186,8 +1185,7 @@ def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableC
             if n + 1 < len(pieces) and not pieces[n + 1][1] and any(pieces[n + 1][2]) \
                     and not any(cells):
                 continue  # its figures are in the next half: read there, under this name
-            for part in NUMBER_RE.findall(name):
-                ctx.ledger.structural(line, part, "label")
+            _name_numbers(ctx.ledger, line, name)
             columns = _piece_columns(layout, n) if layout.positions is not None else by_side[side]
             values = _values(table, columns, cells, line, ctx)
             bare = strip_numbering(name)
@@ -1518,8 +1516,7 @@ def _account(text_row: RowText, ledger: Ledger) -> None:
     for token in text_row.others:
         ledger.structural(token.line, token.text, "row number")
     for token in (*text_row.before, *text_row.words, *text_row.after):
-        for part in NUMBER_RE.findall(token.text):
-            ledger.structural(token.line, part, "label")
+        _name_numbers(ledger, token.line, token.text)
 
 
 def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Column],
@@ -1662,3 +1659,25 @@ def _printed_unit(drafts: list[Draft]) -> Decimal:
     places = [-f.as_tuple().exponent for d in drafts for f in d.figures
               if isinstance(f.as_tuple().exponent, int)]
     return Decimal(1).scaleb(-max(places)) if places else Decimal("0.01")
+
+
+def _name_numbers(ledger: Ledger, line: Line, name: str) -> None:
+    """The numbers printed in a row's name, each by what it is: the name's list number
+    (``1.一般公共预算资金``), a year (``2023年``), or a number the name is made of.
+
+    Not one reason for all ("label"): an amount glued to a name by the extraction
+    would hide under it. An amount-shaped number (decimals, thousands separators)
+    is no part of a name, and is left unread where it can be seen.
+    """
+    text = name.strip()
+    numbering = len(text) - len(strip_numbering(text))
+    for match in NUMBER_RE.finditer(text):
+        token = match.group()
+        if match.end() <= numbering:
+            ledger.structural(line, token, "list number")
+        elif len(token) == 4 and text[match.end(): match.end() + 1] == "年":
+            ledger.structural(line, token, "year")
+        elif "." in token or "," in token:
+            ledger.unread(line, token, "amount printed inside a row's name")
+        else:
+            ledger.structural(line, token, "number in a row's name")
