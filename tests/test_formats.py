@@ -28,6 +28,8 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+import xlwt
+from python_calamine import CalamineWorkbook
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from tests.documents import HTML_DIR, QINGHAI
@@ -152,6 +154,60 @@ def test_xlsx_of_numeric_cells_gives_the_same_figures(tmp_path: Path, text_lines
     assert not doc.coverage.unread
     assert [s.text for s in doc.statements] == [s.text for s in text_model.statements]
     # a figure's value is the decimal printed, never a binary float's digits
+    total = doc.tables[0].rows[0].values["预算数"]
+    assert total == Decimal("2181.31") and str(total) == "2181.31"
+
+
+def write_xls(lines: list[Line], path: Path, *, numbers: bool) -> Path:
+    """The lines as an Excel 97-2003 workbook (BIFF8, written by xlwt), as
+    :func:`write_workbook` writes them: row by row, a hidden sheet of scratch
+    figures, and with ``numbers`` each amount a numeric cell formatted ``#,##0.00``."""
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("表1")
+    hidden = workbook.add_sheet("底稿")
+    for column, value in enumerate(["草稿", 9999.99, "不公开"]):
+        hidden.write(0, column, value)
+    hidden.visibility = 1  # the BOUNDSHEET record's hidden state
+    money = xlwt.easyxf(num_format_str="#,##0.00")
+    for line in lines:
+        for column, text in enumerate([] if line.is_blank else line.texts):
+            if not text:
+                continue
+            if numbers and AMOUNT_RE.match(text) and "." in text:
+                sheet.write(line.number - 1, column, float(text.replace(",", "")), money)
+            else:
+                sheet.write(line.number - 1, column, text)
+    workbook.save(str(path))
+    return path
+
+
+def test_xls_of_text_cells_reads_as_the_text_export(tmp_path: Path, text_lines: list[Line],
+                                                     text_model: Disclosure) -> None:
+    """An Excel 97-2003 file, the format many finance systems still export."""
+    path = write_xls(text_lines, tmp_path / "qinghai.xls", numbers=False)
+    assert path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2, not a zip
+    doc = read(path)
+    assert doc.source_file == "qinghai.xls"
+    assert account(doc) == account(text_model)
+    assert doc.tables[0].source == SourceRef("qinghai.xls", 56, 1)  # sheet 1, row 56
+    assert not any("草稿" in line.text for line in read_source_lines(path))
+
+
+def test_xls_of_numeric_cells_gives_the_same_figures(tmp_path: Path, text_lines: list[Line],
+                                                     text_model: Disclosure) -> None:
+    path = write_xls(text_lines, tmp_path / "qinghai-numbers.xls", numbers=True)
+    book = CalamineWorkbook.from_path(str(path))
+    try:  # the amounts are numbers in the file, not text
+        cells = [v for row in book.get_sheet_by_index(0).to_python() for v in row]
+        assert 2181.31 in cells and "2181.31" not in cells
+    finally:
+        book.close()
+    doc = read(path)
+    assert figures(doc) == figures(text_model)
+    assert doc.coverage.figures_consumed == text_model.coverage.figures_consumed
+    assert doc.coverage.figures_total == text_model.coverage.figures_total
+    assert not doc.coverage.unread
+    assert [s.text for s in doc.statements] == [s.text for s in text_model.statements]
     total = doc.tables[0].rows[0].values["预算数"]
     assert total == Decimal("2181.31") and str(total) == "2181.31"
 
