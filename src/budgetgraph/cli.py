@@ -17,13 +17,15 @@ from budgetgraph.errors import BudgetgraphError
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
+    from budgetgraph.pipeline import local_inputs
     from budgetgraph.readers import read
     from budgetgraph.summary import summary, to_json
 
     _register_regions(args.region)
-    for path in args.files:
-        doc = read(path)
-        print(to_json(doc) if args.json else summary(doc))
+    with local_inputs(args.files) as (paths, _):
+        for path in paths:
+            doc = read(path)
+            print(to_json(doc) if args.json else summary(doc))
     return 0
 
 

@@ -120,8 +120,10 @@ def source_urls(paths: list[Path], urls: list[str]) -> Mapping[Path, str]:
 def local_inputs(inputs: Iterable[str | Path]) -> Iterator[tuple[list[Path], dict[Path, str]]]:
     """The inputs as local files: paths as they are, http(s) URLs downloaded (at most
     ``MAX_INPUT_BYTES`` each) into a temporary folder that lasts as long as the block.
-    Also gives, per downloaded file, its URL: what the RDF records as its source."""
-    from budgetgraph.readers import MAX_INPUT_BYTES
+    Also gives, per downloaded file, its URL: what the RDF records as its source.
+    A disclosure's files of tables (公开表) come joined to its main file (正文), as one
+    path ``正文.pdf+公开表.pdf`` (see :mod:`budgetgraph.readers.parts`)."""
+    from budgetgraph.readers import MAX_INPUT_BYTES, parts, read_head, read_source_lines
     from budgetgraph.readers.download import download, is_url
 
     paths: list[Path] = []
@@ -136,7 +138,7 @@ def local_inputs(inputs: Iterable[str | Path]) -> Iterator[tuple[list[Path], dic
             else:
                 path = Path(item)
             paths.append(path)
-        yield paths, urls
+        yield parts.grouped(paths, read_head, read_source_lines), urls
 
 
 def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from budgetgraph.errors import ReadError
 from budgetgraph.model import Disclosure
+from budgetgraph.readers import parts
 from budgetgraph.readers.lines import Line
 
 #: The largest input read. A disclosure is at most a few MB (the corpus's largest PDF is
@@ -36,6 +37,27 @@ def read(path: str | Path) -> Disclosure:
         with downloaded(str(path), max_bytes=MAX_INPUT_BYTES) as local:
             return read(local)
     path = Path(path)
+    files = parts.split(path)
+    if files is not None:  # one disclosure published as several files (正文+公开表)
+        return parts.read_parts([(f.name, read_source_lines(_checked(f))) for f in files])
+    # imported here so that importing one reader module never needs all the others
+    from budgetgraph.readers.document import read_lines
+
+    return read_lines(read_source_lines(_checked(path)), path.name)
+
+
+def read_head(path: Path) -> list[Line]:
+    """A file's first lines (a PDF's first page): enough to tell a cover from a table."""
+    with _checked(path).open("rb") as handle:
+        if handle.read(4) == b"%PDF":
+            from budgetgraph.readers.pdf import pdf_lines
+
+            return pdf_lines(path, pages=1)
+    return read_source_lines(path)[:60]
+
+
+def _checked(path: Path) -> Path:
+    """The path, if it is a file of a size a disclosure can have."""
     if path.is_dir():
         raise ReadError("is a directory, not a document", file=str(path))
     if not path.exists():
@@ -44,10 +66,7 @@ def read(path: str | Path) -> Disclosure:
     if size > MAX_INPUT_BYTES:
         raise ReadError(f"{size / 2**20:,.0f} MB, larger than any disclosure "
                         f"({MAX_INPUT_BYTES // 2**20} MB at most): not read", file=str(path))
-    # imported here so that importing one reader module never needs all the others
-    from budgetgraph.readers.document import read_lines
-
-    return read_lines(read_source_lines(path), path.name)
+    return path
 
 
 def read_source_lines(path: Path) -> list[Line]:

@@ -33,7 +33,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from budgetgraph.errors import ReadError
-from budgetgraph.readers.lines import Cell, Line, normalise
+from budgetgraph.readers.lines import Cell, Line, mark_bare_page_numbers, normalise
 
 #: Two characters of one line whose baselines differ by more than this share of
 #: the character height are on different lines. Table headers centre their
@@ -84,13 +84,14 @@ class _Char:
         return self.text.isspace()
 
 
-def pdf_lines(path: Path) -> list[Line]:
+def pdf_lines(path: Path, *, pages: int | None = None) -> list[Line]:
     """Every text line of every page, in reading order, as :class:`Line` s.
 
     ``page`` is 1-based and ``number`` is the 1-based line within its page, so a
     figure's :class:`~budgetgraph.model.SourceRef` reads ``file:p3:12``.
     ``text`` is the cells joined by a tab. Raises :class:`ReadError` (naming the
-    file) for an empty, truncated, corrupt, encrypted or scanned PDF.
+    file) for an empty, truncated, corrupt, encrypted or scanned PDF. ``pages`` reads
+    only that many pages from the start.
     """
     data = _read_bytes(path)
     try:
@@ -100,7 +101,7 @@ def pdf_lines(path: Path) -> list[Line]:
     try:
         lines: list[Line] = []
         pages_with_text = 0
-        for page_number, page in enumerate(_pages(document, path), start=1):
+        for page_number, page in enumerate(_pages(document, path, pages), start=1):
             chars = _page_chars(page)
             if not any(not c.is_space for c in chars):
                 if _is_scanned(page):
@@ -115,6 +116,7 @@ def pdf_lines(path: Path) -> list[Line]:
             raise ReadError(
                 "the PDF has no text layer (a scan?); OCR it first", file=path.name
             )
+        mark_bare_page_numbers(lines)
         return lines
     finally:
         document.close()
@@ -151,8 +153,9 @@ def _open_error(exc: pdfium.PdfiumError) -> str:
     return f"the PDF cannot be opened: {exc}"
 
 
-def _pages(document: pdfium.PdfDocument, path: Path) -> Iterator[pdfium.PdfPage]:
-    for index in range(len(document)):
+def _pages(document: pdfium.PdfDocument, path: Path,
+           count: int | None = None) -> Iterator[pdfium.PdfPage]:
+    for index in range(min(len(document), count or len(document))):
         try:
             page = document[index]
         except pdfium.PdfiumError as exc:
