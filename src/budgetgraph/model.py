@@ -68,6 +68,8 @@ class TableKind(StrEnum):
     #: expenditure of all fiscal grants, and 机关运行经费, each by economic code.
     FISCAL_GRANT_BASIC = "财政拨款基本支出表"
     OPERATING_COSTS = "机关运行经费支出表"
+    #: the purchases the budget plans, as a tree (category → project → item)
+    PROCUREMENT = "政府采购预算表"
     PERFORMANCE = "项目支出绩效目标表"
 
     @property

@@ -110,10 +110,12 @@ SPDX = "http://spdx.org/rdf/terms#"
 #: Narrative topics (model.Statement.topic) as IRI segments; others are hashed.
 TOPICS = {
     "收入预算": "income", "支出预算": "expenditure", "基本支出": "basic", "项目支出": "project",
+    "财政拨款基本支出": "fiscal-grant-basic", "一般公共预算基本支出": "general-public-basic",
     "财政拨款收支": "fiscal-grant", "一般公共预算拨款": "general-public-grant",
     "三公经费": "three-public", "因公出国(境)费": "three-public-abroad",
     "公务用车购置及运行费": "three-public-vehicles", "公务接待费": "three-public-reception",
-    "机关运行经费": "operating-costs", "政府采购": "procurement", "车辆": "vehicles",
+    "机关运行经费": "operating-costs", "会议费": "meeting-costs", "培训费": "training-costs",
+    "政府采购": "procurement", "车辆": "vehicles",
     "设备": "equipment", "绩效目标": "performance", "人员经费": "personnel",
     "公用经费": "public-use", "功能科目": "functional-item",
 }

@@ -60,6 +60,7 @@ TABLE_SLUGS: dict[TableKind, str] = {
     TableKind.FISCAL_GRANT_EXPENDITURE: "fiscal-grant-expenditure",
     TableKind.FISCAL_GRANT_BASIC: "fiscal-grant-basic",
     TableKind.OPERATING_COSTS: "operating-costs",
+    TableKind.PROCUREMENT: "procurement",
     TableKind.PERFORMANCE: "performance",
 }
 

@@ -45,6 +45,11 @@ def code_of(name: str, *, scheme: str, above: str | None) -> str | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
+def names_a_code(name: str, *, scheme: str) -> bool:
+    """Some code of the list ``scheme`` bears this name (租赁费 is economic 30214)."""
+    return bool(_names(scheme).get(squash(strip_numbering(name))))
+
+
 def _fits(code: str, above: str) -> bool:
     """``code`` can follow ``above`` in a table in code order: a child, a sibling, or
     a later 类/款."""

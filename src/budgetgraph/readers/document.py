@@ -30,7 +30,13 @@ from budgetgraph.readers.narrative import read_statements
 from budgetgraph.readers.performance import read_performance
 from budgetgraph.readers.performance_form import is_form_title, read_performance_form
 from budgetgraph.readers.tables import TableContext, read_table
-from budgetgraph.readers.vocabulary import REGIONS, classify_title, scan_header, squash
+from budgetgraph.readers.vocabulary import (
+    REGIONS,
+    TABLE_NUMBER_RE,
+    classify_title,
+    scan_header,
+    squash,
+)
 
 _COVER_RE = re.compile(
     r"(20\d\d)\s*年\s*度?\s*(?:区级|市级|县级|省级)?\s*(部门预算|单位预算|部门决算|单位决算)")
@@ -39,10 +45,6 @@ _OWNER_RE = re.compile(
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _ENUM_RE = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
-#: a table's number printed on a line of its own, in any province's style: 公开表1,
-#: 部门公开表1, 公开01表, 公开表1-1, 表1, 表1-2, 表一
-_TABLE_NUMBER_RE = re.compile(
-    r"^(?:(?:部门|单位)?公开)?(?:表[\d一二三四五六七八九十]+(?:-\d+)?|\d+(?:-\d+)?表)$")
 _LEADER_DOTS = re.compile(r"…{2,}|\.{4,}|·{4,}")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\s*年)")
 _DATE_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
@@ -110,7 +112,11 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
 
 
 def _joined_titles(lines: list[Line]) -> list[Line]:
-    """A title wrapped before its last character (``…培训费支出预算`` / ``表``) made whole.
+    """A title wrapped before its end (``…培训费支出预算`` / ``表``) made whole.
+
+    Only where the tail alone is no title, or a title of another kind: a row's
+    label above a title (``其中：动用上年结转和结余资金`` / ``支出预算总表``) is not
+    part of it.
 
     The wrapped tail is left as an empty line in its place, so that line numbers
     and the ledger's positions stay those of the source.
@@ -118,10 +124,12 @@ def _joined_titles(lines: list[Line]) -> list[Line]:
     out = list(lines)
     for index, (line, after) in enumerate(itertools.pairwise(lines)):
         tail = after.text.strip()
+        whole = classify_title(line.text.rstrip() + tail)
         if 0 < len(tail) <= 6 and tail.endswith("表") and len(line.text.strip()) >= 4 \
-                and classify_title(line.text) is None \
-                and not _TABLE_NUMBER_RE.match(squash(line.text)) and not _has_figure(line) \
-                and classify_title(line.text.rstrip() + tail) is not None:
+                and line.page == after.page and classify_title(line.text) is None \
+                and not TABLE_NUMBER_RE.match(squash(line.text)) and not _has_figure(line) \
+                and not PAGE_MARKER_RE.match(line.text) \
+                and whole is not None and whole is not classify_title(tail):
             out[index] = Line(line.number, line.text.rstrip() + tail,
                               [*line.cells, *after.cells], line.page)
             out[index + 1] = Line(after.number, "", [], after.page)
@@ -164,6 +172,16 @@ def _has_figure(line: Line) -> bool:
 # ---------------------------------------------------------------------------
 # Cover and owner
 # ---------------------------------------------------------------------------
+
+
+def has_cover(lines: list[Line]) -> bool:
+    """The lines open with a disclosure's cover (kind and year), as :func:`read_lines`
+    needs; a file of tables only has none."""
+    try:
+        _cover(lines, "")
+    except ReadError:
+        return False
+    return True
 
 
 def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | None]:
@@ -411,7 +429,7 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
                     doc.tables.append(table)
             index = end
             continue
-        if _TABLE_NUMBER_RE.match(squash(line.text)):  # 部门公开表1 above a title
+        if TABLE_NUMBER_RE.match(squash(line.text)):  # 部门公开表1 above a title
             _structural(ledger, line, "table number")
             index += 1
             continue
@@ -456,7 +474,7 @@ def _outside_template(body: list[Line], index: int, ledger: Ledger, doc: Disclos
 def _looks_like_title(lines: list[Line], index: int) -> bool:
     """A short line ending in 表 with a unit line under it: a table, known or not."""
     text = squash(_LEADER_DOTS.split(lines[index].text)[0])
-    if _TABLE_NUMBER_RE.match(text):
+    if TABLE_NUMBER_RE.match(text):
         return False
     if not text.endswith("表") or len(text) > 40 or "。" in text or "，" in text:
         return False
@@ -483,7 +501,7 @@ def _before_number(body: list[Line], start: int, end: int) -> int:
     while end - 1 > start and (not body[end - 1].text.strip()
                                or PAGE_MARKER_RE.match(body[end - 1].text)
                                or body[end - 1].text.strip() == str(body[end - 1].page)
-                               or _TABLE_NUMBER_RE.match(squash(body[end - 1].text))):
+                               or TABLE_NUMBER_RE.match(squash(body[end - 1].text))):
         end -= 1
     return end
 

@@ -13,7 +13,6 @@ left unread with a reason. It is how "nothing is dropped silently" is checked.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,7 +29,7 @@ AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 #: A page marker an export prints between pages: ``-- 3 of 33 --`` (a portal's
 #: export), ``- 3 -`` or ``— 3 —`` (a page footer), ``第 3 页`` / ``第3页 共20页``.
 PAGE_MARKER_RE = re.compile(
-    r"^\s*(?:--\s*(\d+)\s+of\s+(\d+)\s*--|[-—–]\s*\d{1,4}\s*[-—–]"
+    r"^\s*(?:--\s*(\d+)\s+of\s+(\d+)\s*--|[-—–─]\s*\d{1,4}\s*[-—–─]"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_RUN = re.compile(r" {2,}|\u3000+")
 #: Cells separated by pipes (``| 合计 | 1,234.00 |``), as some portals print tables.
@@ -153,7 +152,7 @@ def text_lines(text: str) -> list[Line]:
         for line in lines:
             if line.page is None:
                 line.page = 1
-    _mark_bare_page_numbers(lines)
+    mark_bare_page_numbers(lines)
     return lines
 
 
@@ -208,27 +207,34 @@ def grid_lines(pages: Iterable[Iterable[str | Sequence[str]]], *, paged: bool) -
                 lines.append(Line(number, "", [Cell("")], page_of_line))
                 continue
             lines.append(Line(number, text, [Cell(c) for c in cells], page_of_line))
-    _mark_bare_page_numbers(lines)
+    mark_bare_page_numbers(lines)
     return lines
 
 
-def _mark_bare_page_numbers(lines: list[Line]) -> None:
+def mark_bare_page_numbers(lines: list[Line]) -> None:
     """A bare number alone on the last line of every page is a page number.
 
     A bare number can also be a figure (one cell per line), so it is taken for a
     page number only where pages are known and the numbers at the page ends
-    count up one by one across the document: then it is rewritten as a marker
-    line (``- 3 -``) so that every reader skips it.
+    count up with the pages: at least three of them stand the same distance from
+    their page's index (the cover and contents are often unnumbered; a page of
+    tables may print no number), and those are rewritten as marker lines
+    (``- 3 -``) so that every reader skips them.
     """
     ends: list[Line] = []
     for line, after in zip(lines, [*lines[1:], None], strict=True):
         if line.page is not None and (after is None or after.page != line.page) \
                 and _BARE_NUMBER.match(line.text):
             ends.append(line)
-    numbers = [int(line.text) for line in ends]
-    if len(numbers) < 3 or any(b != a + 1 for a, b in itertools.pairwise(numbers)):
+    offsets = Counter(int(line.text) - (line.page or 0) for line in ends)
+    if not offsets:
+        return
+    offset, count = offsets.most_common(1)[0]
+    if count < 3:
         return
     for line in ends:
+        if int(line.text) - (line.page or 0) != offset:
+            continue
         line.text = f"- {line.text.strip()} -"
         line.cells = [Cell(line.text)]
 

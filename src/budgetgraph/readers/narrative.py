@@ -73,6 +73,8 @@ TOPICS: tuple[Topic, ...] = (
     _topic("公务接待费", r"公务接待费"),
     _topic("三公经费", r"三公"),
     _topic("机关运行经费", r"机关运行经费"),
+    _topic("会议费", r"会议费"),  # printed beside 三公 in Jiangsu's 三公 table
+    _topic("培训费", r"培训费"),
     _topic("政府采购预留小微企业", r"小型和?微型企业|小微企业"),
     _topic("政府采购预留中小企业", r"中小企业"),
     _topic("政府采购货物", r"政府采购货物|货物类?(?:采购)?预算"),
@@ -85,6 +87,8 @@ TOPICS: tuple[Topic, ...] = (
     _topic("车辆", r"车辆", qualify_children=True),
     _topic("人员经费", r"人员经费"),
     _topic("公用经费", r"公用经费"),
+    _topic("财政拨款基本支出", r"财政拨款基本支出"),
+    _topic("一般公共预算基本支出", r"一般公共预算(?:财政拨款)?基本支出"),
     _topic("基本支出", r"基本支出"),
     _topic("项目支出", r"项目支出"),
     _topic("上年结转", r"上年结转(?:结余)?",

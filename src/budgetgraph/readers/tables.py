@@ -44,6 +44,7 @@ from budgetgraph.readers.placement import (
     place,
     row_rules,
 )
+from budgetgraph.readers.procurement import read_procurement
 from budgetgraph.readers.rownumbers import without_row_numbers
 from budgetgraph.readers.stream import (
     RowText,
@@ -56,6 +57,7 @@ from budgetgraph.readers.stream import (
 )
 from budgetgraph.readers.transposed import read_income_list, read_transposed
 from budgetgraph.readers.vocabulary import (
+    TABLE_NUMBER_RE,
     HeaderTerm,
     functional_class_code,
     header_term,
@@ -74,6 +76,8 @@ _GLUED_CODE = re.compile(r"^[2-5]\d\d(?:\d\d){0,2}[\u4e00-\u9fff]")
 #: 下方作下述说明：), which some documents print under an empty table.
 _INSTRUCTION_RE = re.compile(r"仍保留(?:该|本)表格式|在本表下方作")
 _TOTAL_NAMES = ("合计", "总计")
+#: Tables whose first row is the 合计 of the template, whether it is named or not.
+_TOTAL_FIRST = (TableKind.EXPENDITURE, TableKind.INCOME)
 #: A total row named for what it sums (收入总计, 本年支出合计, 人员经费合计).
 _NAMED_TOTAL = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:总计|合计)$")
 
@@ -110,8 +114,11 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
     """Read the table titled by ``title`` from the lines that follow it."""
     ledger = ctx.ledger
     _structural_numbers(ledger, title, "table title")
+    if kind is TableKind.PROCUREMENT:
+        return read_procurement(title, body, ledger=ledger, file=ctx.file, year=ctx.year)
     body = without_row_numbers(body, ledger)
-    unit: AmountUnit | None = None
+    on_title = _UNIT_RE.search(squash(title.text).replace("单位:", "单位："))
+    unit: AmountUnit | None = AmountUnit(on_title.group(1)) if on_title else None
     notes: list[Note] = []
     header: list[Line] = []
     data: list[Line] = []
@@ -123,6 +130,9 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
             continue
         if PAGE_MARKER_RE.match(text):
             ledger.line_structural(line, "page marker")
+            continue
+        if TABLE_NUMBER_RE.match(squash(text)):  # 公开表十一 under the title
+            ledger.line_structural(line, "table number")
             continue
         unit_match = _UNIT_RE.search(squash(text).replace("单位:", "单位："))
         if unit_match or (_META_RE.search(text) and not data and not _has_amount(line)):
@@ -1155,6 +1165,15 @@ def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells
     _name_numbers(ctx.ledger, line, name)
     if code is None and not name and not any(value_cells):
         return
+    above = table.rows[-1] if table.rows else None
+    if code is None and not name and above is not None and above.source.page == line.page \
+            and above.source.line == line.number - 1 \
+            and all(v is None for v in above.values.values()):
+        # a row's figures a line below its code and name (a tall cell centres them)
+        above.values = _values(table, columns, value_cells, line, ctx)
+        return
+    if code is None and not name and above is None and table.kind in _TOTAL_FIRST:
+        name = "合计"  # 支出总表 printed as one line of totals, without a row name
     if (code is None and name and not any(value_cells) and table.rows
             and squash(name) not in _TOTAL_NAMES and not table.rows[-1].is_total):
         table.rows[-1].name += name  # a wrapped name cell

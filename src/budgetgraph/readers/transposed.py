@@ -165,13 +165,10 @@ def read_income_list(title: Line, data: list[Line], *, unit: AmountUnit, ledger:
         row.values[key] = parse_amount(cells[0]) if cells else None
         if cells:
             ledger.figure(line, cells[0])
-    first, last = printed[0][0], printed[-1][0]
-    lines = f"lines {first.ref(file)} to {last.number}" if first.page == last.page \
-        else f"lines {first.ref(file)} to p{last.page}:{last.number}"
     return Table(kind=TableKind.INCOME, title=title.text.strip(" |\t"), unit=unit,
                  columns=columns, rows=[row], source=title.ref(file),
-                 reader_notes=[f"printed as a list of income sources ({lines}): read as the "
-                               "template's income columns of the 合计 row"])
+                 reader_notes=[f"printed as a list of {len(printed)} income sources, one a "
+                               "line: read as the template's income columns of the 合计 row"])
 
 
 def _group_of_each_subtotal(words: list[list[str]]) -> list[str | None]:

@@ -33,6 +33,7 @@ def squash(text: str) -> str:
 # ---------------------------------------------------------------------------
 _TITLE_RULES: list[tuple[TableKind, tuple[str, ...]]] = [
     (TableKind.PERFORMANCE, ("绩效目标",)),
+    (TableKind.PROCUREMENT, ("政府采购",)),
     (TableKind.THREE_PUBLIC, ("三公",)),
     (TableKind.OPERATING_COSTS, ("机关运行经费",)),
     (TableKind.GENERAL_PUBLIC_BASIC, ("一般公共预算", "基本支出")),
@@ -53,12 +54,15 @@ _TITLE_RULES: list[tuple[TableKind, tuple[str, ...]]] = [
 _TITLE_NUMBERING = re.compile(
     r"^(?:部门公开表\s*\d+|表\s*\d+|\d+\s*[.．、]|[一二三四五六七八九十]+\s*[、.．])\s*"
 )
+#: a table's number printed on a line of its own, in any province's style: 公开表1,
+#: 部门公开表1, 公开01表, 公开表1-1, 表1, 表1-2, 表一
+TABLE_NUMBER_RE = re.compile(
+    r"^(?:(?:部门|单位)?公开)?(?:表[\d一二三四五六七八九十]+(?:-\d+)?|\d+(?:-\d+)?表)$")
 _LEADER_DOTS = re.compile(r"(?:…|\.{3,}|·{3,}|-{3,})")
 _TITLE_QUALIFIER = re.compile(r"\([^()]{1,8}\)$")
+_TITLE_TAIL = re.compile(r"(?<=表)(?:\([^()]{1,8}\))?(?:公开表[一二三四五六七八九十\d]+)?"
+                         r"(?:部门|部门名称|单位名称)[:：].*单位[:：](?:万元|元)$")
 _REFERENCE_WORDS = ("详见", "参见", "见附")
-#: Tables some provinces add whose titles share the template's words (政府采购支出预算表
-#: would read as a 支出 table): not the template's, read as tables outside it.
-_OUTSIDE_TEMPLATE = ("政府采购",)
 
 
 def classify_title(text: str) -> TableKind | None:
@@ -71,12 +75,13 @@ def classify_title(text: str) -> TableKind | None:
         return None
     # a pipe-ruled export prints the title in the table's first row: 标题 | ||
     title = squash(_TITLE_NUMBERING.sub("", text.strip(" |\t").lstrip("-").strip()))
+    # a PDF may set the table's number, owner and unit on the title's line
+    # (…预算表（经济科目）公开表六部门：江苏省人大常委会办公厅单位：万元)
+    title = _TITLE_TAIL.sub("", title)
     title = _TITLE_QUALIFIER.sub("", title)  # 财政拨款支出预算表（功能科目）
     if not title.endswith("表") or len(title) > 40 or any(c in title for c in "。；;《"):
         return None
     if title.startswith(_REFERENCE_WORDS):  # 详见单位的项目绩效目标表: a pointer, not a title
-        return None
-    if any(word in title for word in _OUTSIDE_TEMPLATE):
         return None
     for kind, words in _TITLE_RULES:
         if all(w in title for w in words):

@@ -1,0 +1,147 @@
+"""The government procurement table (政府采购预算表): a tree of purchases, one amount each.
+
+Provinces that print it (Jiangsu: 采购品目大类 | 专项名称 | 经济科目 | 采购物品名称 |
+采购组织形式 | 总计) print one line per node of a tree: the 合计, each category
+(一、货物A, 三、服务C), each project with its economic item (办公设备购置费 |
+办公设备购置), and each item bought with how it is bought (台式计算机（20万以下） |
+分散自行组织). What a line is follows from what it says, not from where it sits:
+a category is numbered, an item ends in a form of procurement, anything else is a
+project. Each node becomes a row of the table, its one figure the row's 合计;
+items are named under their project, so that the same purchase under two projects
+stays two rows. The tree's sums (category = Σ its projects, project = Σ its items)
+are checked here, and a break is said in a reader note.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budgetgraph.errors import ReadError
+from budgetgraph.model import AmountUnit, Column, Row, Table, TableKind
+from budgetgraph.readers.codes import names_a_code
+from budgetgraph.readers.lines import (
+    NUMBER_RE,
+    PAGE_MARKER_RE,
+    Ledger,
+    Line,
+    is_amount,
+    parse_amount,
+)
+from budgetgraph.readers.vocabulary import squash
+
+_UNIT_RE = re.compile(r"单位[:：](万元|元)")
+_CATEGORY = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+#: how an item is bought: the last words of an item's line
+_FORM = re.compile(r"(?:集中采购|分散采购|自行组织|自行采购|委托代理|集中采购机构采购)$")
+_TOTAL = ("合计", "总计")
+_HEADER_WORDS = ("采购", "品目", "专项", "科目", "总计", "金额")
+
+
+def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str,
+                     year: int) -> Table:
+    """The table whose title line is ``title``, from the lines under it."""
+    unit: AmountUnit | None = None
+    rows: list[Row] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    project: str | None = None  # the project line above, which names its items
+    special: str | None = None  # its 专项名称 alone
+    pending: list[str] = []  # labels printed a line above their figure
+    printed = [line for line in body if line.text.strip()]
+    for index, line in enumerate(printed):
+        text = squash(line.text)
+        if PAGE_MARKER_RE.match(line.text) or text == str(line.page):  # - 16 - or 16
+            ledger.line_structural(line, "page marker")
+            continue
+        found = _UNIT_RE.search(text)
+        if found or (not rows and not _amounts(line) and any(w in text for w in _HEADER_WORDS)):
+            unit = AmountUnit(found.group(1)) if found else unit
+            _numbers_in_words(ledger, line, "table heading")
+            continue
+        amounts = _amounts(line)
+        labels = [c for c in line.texts if c.strip() and c.strip() not in amounts]
+        if not amounts:
+            _numbers_in_words(ledger, line, "number in a row's name")
+            after = printed[index + 1] if index + 1 < len(printed) else None
+            if after is not None and _amounts(after) and not [
+                    c for c in after.texts if c.strip() and c.strip() not in _amounts(after)]:
+                pending.extend(labels)  # its figure is on the next line, alone
+            elif rows:  # a name wrapped onto a line of its own
+                rows[-1].name += "".join(_bare(c) for c in labels)
+            continue
+        labels, pending = [*pending, *labels], []
+        if not labels and rows:
+            raise ReadError(f"figure {amounts[0]} of {title.text.strip()!r} names no "
+                            "purchase", file=file, line=line.number, page=line.page)
+        if len(amounts) > 1:
+            raise ReadError(f"{len(amounts)} figures on one line of {title.text.strip()!r}, "
+                            "where each line of the procurement tree has one",
+                            file=file, line=line.number, page=line.page)
+        first = _bare(labels[0]) if labels else ""
+        if first in _TOTAL:
+            name, level = "合计", 0
+        elif _CATEGORY.match(first):
+            name, level, project, special = _CATEGORY.sub("", first), 1, None, None
+        elif labels and _FORM.search(squash(labels[-1])):
+            item = "".join(_bare(c) for c in labels[:-1])
+            name, level = f"{project + '：' if project else ''}{item}（{_bare(labels[-1])}）", 3
+        else:
+            words = [_bare(c) for c in labels]
+            if len(words) == 1 and special and names_a_code(words[0], scheme="econ"):
+                words = [special, *words]  # another economic item of the project above
+            special = words[0]
+            project = words[0] + (f"（{'、'.join(words[1:])}）" if len(words) > 1 else "")
+            name, level = project, 2
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:  # the same purchase printed again: a row of its own
+            name = f"{name}（第{seen[name]}次）"
+        _numbers_in_words(ledger, line, "number in a row's name", keep=amounts[0])
+        ledger.figure(line, amounts[0])
+        rows.append(Row(name=name, values={"合计": parse_amount(amounts[0])},
+                        source=line.ref(file), level=level, is_total=level == 0))
+    if unit is None:
+        raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
+                        file=file, line=title.number, page=title.page)
+    notes.extend(_tree_breaks(rows))
+    return Table(kind=TableKind.PROCUREMENT, title=title.text.strip(), unit=unit,
+                 columns=[Column(key="合计", label="总计", year=year)], rows=rows,
+                 source=title.ref(file), reader_notes=notes)
+
+
+def _bare(cell: str) -> str:
+    """A cell's words as printed, without the spaces a PDF puts inside them."""
+    return re.sub(r"\s+", "", cell)
+
+
+def _amounts(line: Line) -> list[str]:
+    """The line's figures: cells that are amounts, not numbers inside a name."""
+    return [c.strip() for c in line.texts if c.strip() and is_amount(c.strip())]
+
+
+def _numbers_in_words(ledger: Ledger, line: Line, kind: str, *, keep: str | None = None) -> None:
+    """Numbers inside the line's words (台式计算机（20万以下）) are not figures."""
+    for cell in line.texts:
+        if cell.strip() == keep:
+            continue
+        for number in NUMBER_RE.findall(cell):
+            ledger.structural(line, number, kind)
+
+
+def _tree_breaks(rows: list[Row]) -> list[str]:
+    """Each node against the sum of the nodes under it, where the tree prints them."""
+    notes: list[str] = []
+    for index, row in enumerate(rows):
+        below: list[Row] = []
+        for other in rows[index + 1:]:
+            if other.level is None or row.level is None or other.level <= row.level:
+                break
+            if other.level == row.level + 1 or (row.level == 0 and other.level == 1):
+                below.append(other)
+        if not below:
+            continue
+        total = sum((r.values["合计"] or Decimal(0) for r in below), Decimal(0))
+        if total != row.values["合计"]:
+            notes.append(f"{row.name} {row.values['合计']} ≠ {total}, the sum of the "
+                         f"{len(below)} line(s) under it ({row.source})")
+    return notes
