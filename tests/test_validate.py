@@ -3,12 +3,15 @@ model, and on malformed graphs; the command's exit codes and report file."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
-from tests.documents import QINGHAI, write_qinghai_changed
+from tests.documents import QINGHAI, pdf, write_qinghai_changed
 
 from budgetgraph.model import (
     AmountUnit,
@@ -21,7 +24,16 @@ from budgetgraph.model import (
     TableKind,
 )
 from budgetgraph.rdf.convert import convert
-from budgetgraph.rdf.namespaces import BG, OBEU_MEASURE, QB, RDF
+from budgetgraph.rdf.namespaces import (
+    BG,
+    DCTERMS,
+    OBEU_ATTRIBUTE,
+    OBEU_DIMENSION,
+    OBEU_MEASURE,
+    QB,
+    RDF,
+    SKOS,
+)
 from budgetgraph.readers import read
 from budgetgraph.report import format_report, run_validate
 from budgetgraph.validate import (
@@ -200,6 +212,132 @@ def test_stated_prior_year_must_equal_current_minus_change(qinghai: Disclosure) 
     graph.set((prior, BG.statedAmount, Literal(format(Decimal(str(amount)) + 100000, "f"),
                                                datatype=XSD.decimal)))
     assert "NarrativePriorYear" in {f.rule for f in validate(dataset).violations}
+
+
+# -- the Data Cube shapes on the published cube --------------------------------------
+#
+# A published observation reaches its document only through its table (qb:dataSet,
+# then the table's bg:disclosure); the bg:disclosure of an observation exists only in
+# the copy validate() derives for the identities (budgetgraph.shortcuts). The cube
+# shapes and the code checks must find their breaks either way: each mutation below
+# is validated as validate() runs it, and again with the shortcuts taken away, which
+# is the published document graph as a third party would check it.
+
+
+def _dimension_dropped(graph: Graph, obs: URIRef) -> None:
+    graph.remove((obs, OBEU_DIMENSION.fiscalYear, None))
+
+
+def _duplicated(graph: Graph, obs: URIRef) -> None:
+    twin = URIRef(f"{obs}-twin")  # sorts after obs: IC-12 names the smallest IRI
+    for p, o in list(graph.predicate_objects(obs)):
+        graph.add((twin, p, o))
+
+
+def _attribute_dropped(graph: Graph, obs: URIRef) -> None:
+    """The table's currency (required, attached to the table) taken away."""
+    graph.remove((graph.value(obs, QB.dataSet), OBEU_ATTRIBUTE.currency, None))
+
+
+def _measure_dropped(graph: Graph, obs: URIRef) -> None:
+    graph.remove((obs, OBEU_MEASURE.amount, None))
+
+
+def _column_outside_its_list(graph: Graph, obs: URIRef) -> None:
+    graph.set((obs, BG.column, URIRef(f"{obs}-column")))
+
+
+def _column_unlisted(graph: Graph, obs: URIRef) -> None:
+    code = URIRef(f"{obs}-unlisted")
+    graph.set((obs, BG.column, code))
+    graph.add((code, RDF.type, BG.UnlistedCode))
+    graph.add((code, SKOS.notation, Literal("9999")))
+
+
+def _code_of_another_year(graph: Graph, obs: URIRef) -> None:
+    code = URIRef(str(graph.value(obs, BG.functionalClassification)).replace("/2024/", "/2019/"))
+    scheme = URIRef(f"{code}-scheme")
+    graph.set((obs, BG.functionalClassification, code))
+    graph.add((code, RDF.type, SKOS.Concept))
+    graph.add((code, SKOS.inScheme, scheme))
+    graph.add((scheme, DCTERMS.temporal, Literal("2019")))
+
+
+#: (name, the mutation of one observation, the shape that must report that observation)
+CUBE_MUTATIONS = [
+    ("missing dimension", _dimension_dropped, "IC11AllDimensionsRequired"),
+    ("duplicate observation", _duplicated, "IC12NoDuplicateObservations"),
+    ("missing required attribute", _attribute_dropped, "IC13RequiredAttributes"),
+    ("missing measure", _measure_dropped, "IC14AllMeasuresPresent"),
+    ("code outside its list", _column_outside_its_list, "IC19CodesFromCodeList"),
+    ("unlisted code", _column_unlisted, "UnlistedCodeShape"),
+    ("code of another year", _code_of_another_year, "CodeYearShape"),
+]
+#: The shapes those mutations are for: none of them reports the real documents.
+CUBE_RULES = {rule for _, _, rule in CUBE_MUTATIONS}
+
+
+def _without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate() on the published graph only: the derived view adds nothing."""
+    monkeypatch.setattr("budgetgraph.validate.shortcuts", lambda data, reference: Graph())
+
+
+def _functional_observation(graph: Graph) -> URIRef:
+    """The first observation of the expenditure table (it has every kind of dimension)."""
+    return min(o for o in graph.subjects(BG.functionalClassification, None)
+               if isinstance(o, URIRef) and (o, RDF.type, QB.Observation) in graph)
+
+
+@pytest.fixture(scope="module")
+def qinghai_nt(qinghai: Disclosure) -> str:
+    """The Qinghai document graph, converted once; each test parses its own copy."""
+    return doc_graph(qinghai_dataset(qinghai)).serialize(format="nt")
+
+
+@pytest.mark.parametrize("published_only", [False, True], ids=["validate", "published-only"])
+@pytest.mark.parametrize(("name", "mutate", "rule"), CUBE_MUTATIONS,
+                         ids=[name for name, _, _ in CUBE_MUTATIONS])
+def test_cube_shape_fires_on_one_defect(qinghai_nt: str, monkeypatch: pytest.MonkeyPatch,
+                                        published_only: bool, name: str,
+                                        mutate: Callable[[Graph, URIRef], None],
+                                        rule: str) -> None:
+    graph = Graph().parse(data=qinghai_nt, format="nt")
+    obs = _functional_observation(graph)
+    mutate(graph, obs)
+    if published_only:
+        _without_shortcuts(monkeypatch)
+    result = validate(graph)
+    found = [f for f in (*result.violations, *result.warnings) if f.rule == rule]
+    assert [f for f in found if f.value == str(obs)], (name, [f.rule for f in result.violations])
+    assert not result.conforms
+
+
+@pytest.mark.parametrize("document", [QINGHAI, pdf("F13")], ids=["qinghai", "F13"])
+def test_unmutated_documents_pass_the_cube_shapes(
+        read_document: Callable[[Path], Disclosure], monkeypatch: pytest.MonkeyPatch,
+        document: Path) -> None:
+    """No violation; and the published graph alone gets the same findings from these
+    shapes (F13 has a real unlisted code, a warning) as validate() does."""
+    dataset = convert([read_document(document)], reference=False)
+    result = validate(dataset)
+    assert result.violations == []
+    _without_shortcuts(monkeypatch)
+    published = validate(dataset)
+    assert not {f.rule for f in published.violations} & CUBE_RULES
+    assert ({(f.rule, f.value) for f in published.warnings if f.rule in CUBE_RULES}
+            == {(f.rule, f.value) for f in result.warnings if f.rule in CUBE_RULES})
+
+
+def test_the_command_reports_a_missing_dimension(qinghai_nt: str, tmp_path: Path) -> None:
+    """`budgetgraph validate` on a published document graph with one dimension gone."""
+    graph = Graph().parse(data=qinghai_nt, format="nt")
+    obs = _functional_observation(graph)
+    _dimension_dropped(graph, obs)
+    path = tmp_path / "qinghai.ttl"
+    graph.serialize(path, format="turtle")
+    out = io.StringIO()
+    assert run_validate([path], None, out=out) == 1
+    assert "IC-11" in out.getvalue() and str(OBEU_DIMENSION.fiscalYear) in out.getvalue()
 
 
 # -- reports and the command ---------------------------------------------------------

@@ -131,7 +131,9 @@ ORDER BY ?organization ?year ?table ?row ?column"""
 
 
 #: Every disclosure that breaks an identity, from the validation published with it.
-BROKEN_IDENTITIES = PREFIXES + """SELECT ?doc ?identity ?name (COUNT(?result) AS ?breaks)
+#: DISTINCT: each validation graph repeats the labels of the identities it reports, and
+#: the union of graphs gives ?name once per graph that has it.
+BROKEN_IDENTITIES = PREFIXES + """SELECT ?doc ?identity ?name (COUNT(DISTINCT ?result) AS ?breaks)
        ?forced WHERE {
   ?report bg:validates ?doc ; sh:result ?result .
   ?result sh:resultSeverity sh:Violation ; bg:identity ?identity .
