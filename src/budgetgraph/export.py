@@ -6,10 +6,13 @@ scope, year, phase, table, row (scheme, code, name), column, the amount in
 yuan as exact decimal text, and the figure as printed (unit, value, source
 ``file:line``). Money is read and written as text, never as a binary float.
 
-The queries are anchored on one disclosure or one table and capped, as the
-page queries are; :func:`export_store` walks the disclosures one by one. What
-runs them is given by the caller (``run``: query text → rows), so the server
-and the command line share the queries without this module importing either.
+The queries are anchored on one disclosure or one table; :func:`iter_figures`
+pages through its figures in printed order (keyset paging on the source
+position, one page of rows in memory at a time), so a table of any size comes
+out whole under the caller's row cap, and :func:`export_store` walks the
+disclosures one by one. What runs them is given by the caller (``run``: query
+text → rows), so the server and the command line share the queries without this
+module importing either.
 
 A Fiscal Data Package (Frictionless Tabular Data Package with the ``model``
 mapping of Fiscal Data Package 0.3, as OpenSpending's packager writes it):
@@ -24,7 +27,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -60,10 +63,15 @@ HEADER_QUERY = PROLOGUE + """SELECT ?title ?kindZh ?orgName ?regionCode ?regionN
              OPTIONAL { ?region skos:prefLabel ?regionName FILTER(lang(?regionName) = "zh") } }
 } LIMIT 1"""
 
-#: Every figure of the tables selected by ``{{tables}}``, with what a row of the CSV says.
+#: One page of the figures of the tables selected by ``{{tables}}``, with what a row of the
+#: CSV says, in printed order: table position, figure position, then the figure's IRI.
+#: ``{{after}}`` is the keyset filter that starts the page after the last one
+#: (:func:`_after`), ``{{limit}}`` the page size. The row's code and name come from
+#: :data:`ITEMS_QUERY`: looked up here, per figure, they cost ~2 ms each (a 6,000-figure
+#: table took 15 s instead of 3).
 FIGURES_QUERY = PROLOGUE + """SELECT DISTINCT ?obs ?table ?tableTitle ?kind ?column ?colZh
-       ?year ?phase ?scope ?amount ?value ?unit ?scheme ?code ?itemZh ?rowLabel ?side
-       ?srcLabel ?tablePage ?tableLine ?page ?line WHERE {
+       ?year ?phase ?scope ?amount ?value ?unit ?scheme ?item ?rowLabel ?side
+       ?srcLabel ?tp ?tl ?p ?l ?key WHERE {
   {{tables}}
   ?table bg:tableKind/skos:notation ?kind .
   OPTIONAL { ?table dcterms:title ?tableTitle }
@@ -82,13 +90,27 @@ FIGURES_QUERY = PROLOGUE + """SELECT DISTINCT ?obs ?table ?tableTitle ?kind ?col
     { ?obs bg:functionalClassification ?item BIND("functional" AS ?scheme) }
     UNION { ?obs bg:economicClassification ?item BIND("economic" AS ?scheme) }
     UNION { ?obs bg:summaryLine ?item BIND("summary" AS ?scheme) }
-    UNION { ?obs bg:budgetUnit ?item BIND("unit" AS ?scheme) }
-    OPTIONAL { ?item bg:codeLevel ?level . ?item skos:notation ?code }
-    OPTIONAL { ?item skos:prefLabel|rdfs:label ?itemZh FILTER(lang(?itemZh) = "zh") } }
+    UNION { ?obs bg:budgetUnit ?item BIND("unit" AS ?scheme) } }
   OPTIONAL { ?obs bg:rowLabel ?rowLabel }
   OPTIONAL { ?obs prov:wasDerivedFrom ?src . ?src rdfs:label ?srcLabel ; bg:lineNumber ?line .
              OPTIONAL { ?src bg:pageNumber ?page } }
-} LIMIT 20000"""
+  BIND(COALESCE(?tablePage, 0) AS ?tp) BIND(COALESCE(?tableLine, 0) AS ?tl)
+  BIND(COALESCE(?page, 0) AS ?p) BIND(COALESCE(?line, 0) AS ?l) BIND(STR(?obs) AS ?key)
+  {{after}}
+} ORDER BY ?tp ?tl ?p ?l ?key ?scheme ?item ?colZh ?rowLabel ?tableTitle ?unit ?value ?srcLabel
+LIMIT {{limit}}"""
+
+#: The code and name of every row item (classification code, summary line, unit) of the
+#: tables selected by ``{{tables}}``: a few hundred at most, whatever the figures.
+ITEMS_QUERY = PROLOGUE + """SELECT DISTINCT ?item ?code ?itemZh WHERE {
+  { SELECT DISTINCT ?item WHERE { {{tables}} ?obs qb:dataSet ?table ;
+      bg:functionalClassification|bg:economicClassification|bg:summaryLine|bg:budgetUnit ?item } }
+  OPTIONAL { ?item bg:codeLevel ?level . ?item skos:notation ?code }
+  OPTIONAL { ?item skos:prefLabel|rdfs:label ?itemZh FILTER(lang(?itemZh) = "zh") }
+} ORDER BY ?item ?code ?itemZh"""
+
+#: Rows per page of :data:`FIGURES_QUERY` unless the caller says otherwise.
+PAGE_ROWS = 20_000
 
 #: The CSV's columns, in order, with what each holds (the FDP schema's descriptions).
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -143,39 +165,66 @@ def _last(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _position(row: Row) -> tuple[int, int, int, int]:
-    return (int(row.get("tablePage") or 0), int(row.get("tableLine") or 0),
-            int(row.get("page") or 0), int(row.get("line") or 0))
+def _literal(text: str) -> str:
+    """A SPARQL string literal (JSON's escapes of ``"``, ``\\`` and controls are SPARQL's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
-def figures(run: Run, *, disclosure: str, table: str | None = None) -> list[Row]:
-    """The CSV rows of one disclosure, or of one of its tables, in printed order."""
+def _after(row: Row) -> str:
+    """The keyset filter that selects the figures after ``row`` in printed order."""
+    keys = [(f"?{name}", str(int(row[name]))) for name in ("tp", "tl", "p", "l")]
+    condition = f"?key > {_literal(row['key'])}"
+    for variable, value in reversed(keys):
+        condition = f"{variable} > {value} || ({variable} = {value} && ({condition}))"
+    return f"FILTER({condition})"
+
+
+def iter_figures(run: Run, *, disclosure: str, table: str | None = None,
+                 page_rows: int = PAGE_ROWS) -> Iterator[Row]:
+    """The CSV rows of one disclosure, or of one of its tables, in printed order, read a
+    page of ``page_rows`` query rows at a time (at most what ``run`` may return), so
+    memory holds one page whatever the number of figures. The disclosure is looked up
+    on the first ``next()``: an unknown one raises :class:`ExportError` then."""
     head_rows = run(HEADER_QUERY.replace("{{doc}}", _iri(disclosure)))
     if not head_rows:
         raise ExportError(f"no disclosure <{disclosure}>")
     head = head_rows[0]
     anchor = (f"VALUES ?table {{ {_iri(table)} }} ?table bg:disclosure {_iri(disclosure)} ."
               if table else f"?table bg:disclosure {_iri(disclosure)} .")
-    out: list[tuple[tuple[int, int, int, int], Row]] = []
-    seen: set[str] = set()
-    for row in run(FIGURES_QUERY.replace("{{tables}}", anchor)):
-        if row["obs"] in seen:  # a second label or scheme of the same figure adds nothing
-            continue
-        seen.add(row["obs"])
-        out.append((_position(row), {
-            "region_code": head.get("regionCode", ""), "region": head.get("regionName", ""),
-            "department": head.get("orgName", ""), "document": head.get("title", ""),
-            "document_kind": head.get("kindZh", ""), "scope": row.get("scope", ""),
-            "year": _last(row["year"]), "phase": _last(row.get("phase", "")),
-            "table_kind": row["kind"], "table": row.get("tableTitle", ""),
-            "side": _last(row.get("side", "")), "row_scheme": row.get("scheme", ""),
-            "row_code": row.get("code", ""),
-            "row_name": row.get("rowLabel") or row.get("itemZh", ""),
-            "column_code": row["column"], "column": row.get("colZh", row["column"]),
-            "amount_yuan": _exact(row["amount"]), "source_unit": row.get("unit", ""),
-            "source_value": row.get("value", ""), "source": row.get("srcLabel", ""),
-            "observation": row["obs"]}))
-    return [row for _, row in sorted(out, key=lambda pair: pair[0])]
+    items: dict[str, Row] = {}
+    for item in run(ITEMS_QUERY.replace("{{tables}}", anchor)):
+        items.setdefault(item["item"], item)  # a second label of the same item adds nothing
+    query = FIGURES_QUERY.replace("{{tables}}", anchor).replace("{{limit}}", str(page_rows))
+    after = ""
+    previous = None
+    while True:
+        page = run(query.replace("{{after}}", after))
+        for row in page:
+            if row["obs"] == previous:  # a second label or scheme of the same figure
+                continue
+            previous = row["obs"]
+            item = items.get(row.get("item", ""), {})
+            yield {
+                "region_code": head.get("regionCode", ""), "region": head.get("regionName", ""),
+                "department": head.get("orgName", ""), "document": head.get("title", ""),
+                "document_kind": head.get("kindZh", ""), "scope": row.get("scope", ""),
+                "year": _last(row["year"]), "phase": _last(row.get("phase", "")),
+                "table_kind": row["kind"], "table": row.get("tableTitle", ""),
+                "side": _last(row.get("side", "")), "row_scheme": row.get("scheme", ""),
+                "row_code": item.get("code", ""),
+                "row_name": row.get("rowLabel") or item.get("itemZh", ""),
+                "column_code": row["column"], "column": row.get("colZh", row["column"]),
+                "amount_yuan": _exact(row["amount"]), "source_unit": row.get("unit", ""),
+                "source_value": row.get("value", ""), "source": row.get("srcLabel", ""),
+                "observation": row["obs"]}
+        if len(page) < page_rows:
+            return
+        after = _after(page[-1])
+
+
+def figures(run: Run, *, disclosure: str, table: str | None = None) -> list[Row]:
+    """:func:`iter_figures` as a list (for callers that want them all at once)."""
+    return list(iter_figures(run, disclosure=disclosure, table=table))
 
 
 def store_runner(store: ReadOnlyStore, *, max_rows: int = 100_000,
@@ -198,11 +247,37 @@ def disclosures(run: Run) -> list[str]:
 
 def to_csv(rows: Iterable[Row]) -> str:
     """RFC 4180 CSV with a header line (UTF-8 text; spreadsheets want the caller's BOM)."""
+    return "".join(csv_chunks(rows))
+
+
+def csv_chunks(rows: Iterable[Row], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """:func:`to_csv` in pieces, the header line first, for a response or file written
+    as the rows come."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_chunks(iri: str, rows: Iterable[Row], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """``{"iri": …, "columns": […], "rows": [{…}, …]}`` in pieces, as the rows come."""
+    yield (f'{{"iri": {json.dumps(iri, ensure_ascii=False)}, '
+           f'"columns": {json.dumps(list(FIELDS))}, "rows": [')
+    pieces: list[str] = []
+    first = True
+    for row in rows:
+        pieces.append(("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False))
+        first = False
+        if len(pieces) == rows_per_chunk:
+            yield "".join(pieces)
+            pieces = []
+    yield "".join(pieces) + "\n]}\n"
 
 
 def file_name(disclosure: str, base: str) -> str:
@@ -282,6 +357,12 @@ def fiscal_data_package(*, title: str, description: str, license_iri: str, years
     return package
 
 
+def _write_csv(target: Path, rows: Iterable[Row]) -> None:
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        for chunk in csv_chunks(rows):
+            handle.write(chunk)
+
+
 def export_store(run: Run, out: Path, *, fmt: str, base: str, title: str, description: str,
                  license_iri: str) -> list[Path]:
     """Every disclosure of the store: ``csv`` one file each, ``fdp`` one package. The paths."""
@@ -293,16 +374,23 @@ def export_store(run: Run, out: Path, *, fmt: str, base: str, title: str, descri
     if fmt == "csv":
         for doc in documents:
             target = out / f"{file_name(doc, base)}.csv"
-            target.write_text(to_csv(figures(run, disclosure=doc)), encoding="utf-8")
+            _write_csv(target, iter_figures(run, disclosure=doc))
             written.append(target)
         return written
     if fmt != "fdp":
         raise ExportError(f"unknown export format {fmt!r}: csv or fdp")
-    rows = [row for doc in documents for row in figures(run, disclosure=doc)]
+    years: set[str] = set()
+
+    def every_row() -> Iterator[Row]:
+        for doc in documents:
+            for row in iter_figures(run, disclosure=doc):
+                years.add(row["year"])
+                yield row
+
     data = out / "observations.csv"
-    data.write_text(to_csv(rows), encoding="utf-8")
+    _write_csv(data, every_row())
     package = fiscal_data_package(title=title, description=description, license_iri=license_iri,
-                                  years=sorted({row["year"] for row in rows}))
+                                  years=sorted(years))
     descriptor = out / "datapackage.json"
     descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n",
                           encoding="utf-8")

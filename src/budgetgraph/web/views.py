@@ -9,6 +9,7 @@ statements, so nothing is hidden and the RDF twin is the same for all.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file, stream_with_context
 
 from .. import export, search
 from ..store import QuerySpec, Statement, Term, serialize_statements
@@ -25,7 +26,7 @@ from .budget import PHASES, disclosure_page, grouped, table_page, yuan
 from .context import Context, current
 from .errors import BadSearch, NotFound, QueryFailed, WebError
 from .examples import EXAMPLE_QUERIES, STATS_QUERIES
-from .lookup import Row, run_text, year_of
+from .lookup import MAX_ROWS, Row, run_text, year_of
 from .pages import code_page, organisation_page, project_page
 from .sparql import answer, protocol_request
 
@@ -240,15 +241,20 @@ def _export(ctx: Context, iri: str, kind: str, media_type: str) -> Response:
         if not found:
             raise NotFound(f"table <{iri}> belongs to no disclosure")
         doc = found[0].value
-    rows = export.figures(run, disclosure=doc, table=table)
+    # Paged through the store a page-query's cap at a time and streamed as the pages come,
+    # so a table of any size downloads whole in bounded memory (docs/server.md). The
+    # first page is read before the status is sent: what fails there is still an error
+    # answer; a page that fails later can only cut the download short.
+    pages = export.iter_figures(run, disclosure=doc, table=table, page_rows=MAX_ROWS)
+    first = next(pages, None)
+    rows = pages if first is None else itertools.chain([first], pages)
     name = export.file_name(doc, ctx.urls.base) + (f"-{iri.rsplit('/', 1)[-1]}" if table else "")
     headers = {"Vary": "Accept", "Link": f'<{ctx.urls.href(iri)}>; rel="describedby"'}
     if media_type == negotiation.CSV:
         headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
-        return Response(export.to_csv(rows), headers=headers,
+        return Response(stream_with_context(export.csv_chunks(rows)), headers=headers,
                         content_type="text/csv; charset=utf-8; header=present")
-    body = {"iri": iri, "columns": list(export.FIELDS), "rows": rows}
-    return Response(json.dumps(body, ensure_ascii=False, indent=1), headers=headers,
+    return Response(stream_with_context(export.json_chunks(iri, rows)), headers=headers,
                     content_type="application/json")
 
 
