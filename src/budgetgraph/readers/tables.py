@@ -686,19 +686,19 @@ def _three_public_subtotal(columns: list[Column]) -> list[Column]:
     template means (the 三公 identity checks it); the printed 合计 keeps its figure
     under a key of its own, naming what else it sums.
     """
-    vehicles = ":公务用车购置及运行费"
-    subtotals = [i for i, c in enumerate(columns)
-                 if c.key.endswith(vehicles) and squash(c.label).endswith("小计")]
-    if len(subtotals) != 2:
-        return columns
-    first = columns[subtotals[0]]
-    period = first.key.split(":")[0]
-    others = [c.label for c in columns if c.key.split(":")[1] not in _THREE_PUBLIC_KEYS]
     out = list(columns)
-    for i, column in enumerate(columns):
-        if column.key == f"{period}:合计":
-            out[i] = replace(column, key=f"{period}:合计(三公、{'、'.join(others)})")
-    out[subtotals[0]] = replace(first, key=f"{period}:合计")
+    for period in dict.fromkeys(c.key.split(":")[0] for c in columns):  # 上年, 本年
+        vehicles = f"{period}:公务用车购置及运行费"
+        subtotals = [i for i, c in enumerate(columns)
+                     if c.key == vehicles and squash(c.label).endswith("小计")]
+        others = [c.label for c in columns if c.key.startswith(f"{period}:")
+                  and c.key.split(":")[1] not in _THREE_PUBLIC_KEYS]
+        if len(subtotals) != 2 or not others:
+            continue
+        for i, column in enumerate(columns):
+            if column.key == f"{period}:合计":
+                out[i] = replace(column, key=f"{period}:合计(三公、{'、'.join(others)})")
+        out[subtotals[0]] = replace(columns[subtotals[0]], key=f"{period}:合计")
     return out
 
 
