@@ -466,10 +466,12 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
 
 
 def _is_repeat(table: Table, doc: Disclosure) -> bool:
-    """The same table, title and every cell, read before (a page printed twice)."""
-    def cells(t: Table) -> list[tuple[str, str | None, dict[str, Decimal | None]]]:
-        return [(r.name, r.code, r.values) for r in t.rows]
-    return any(t.kind is table.kind and t.title == table.title and cells(t) == cells(table)
+    """The same table, title and every figure, read before (a page printed twice; an
+    empty table printed twice may differ in its blank lines)."""
+    def figures(t: Table) -> list[tuple[str, str | None, dict[str, Decimal]]]:
+        return [(r.name, r.code, {k: v for k, v in r.values.items() if v is not None})
+                for r in t.rows if any(v is not None for v in r.values.values())]
+    return any(t.kind is table.kind and t.title == table.title and figures(t) == figures(table)
                for t in doc.tables)
 
 
