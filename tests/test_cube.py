@@ -14,12 +14,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 from tests.datacube import IC_COUNT, integrity_breaks, normalise, obeu_breaks, store_of
-from tests.documents import PDF_DIR, QINGHAI_CORPUS
+from tests.documents import JIANGSU_DIR, PDF_DIR, QINGHAI_CORPUS
 
 from budgetgraph.model import Disclosure
 from budgetgraph.rdf import codelists
 from budgetgraph.rdf.convert import convert, printed_decimals
-from budgetgraph.rdf.cube import PHASES, ColumnParts
+from budgetgraph.rdf.cube import PHASES, ColumnParts, RowKind, operation, row_kind
 from budgetgraph.rdf.names import normalise_name
 from budgetgraph.rdf.serialize import RdfFormat, serialize
 from budgetgraph.rdf.uris import TABLE_SLUGS, name_hash
@@ -33,7 +33,11 @@ from budgetgraph.web.examples import (
     THREE_PUBLIC_OVER_YEARS,
 )
 
-CORPUS = [*sorted(PDF_DIR.glob("*.pdf")), QINGHAI_CORPUS]
+#: the Jiangsu disclosure published as two files, named as the CLI joins them
+_J03_J04 = "+".join(sorted(p.name for p in JIANGSU_DIR.glob("J0[34]_*.pdf")))
+CORPUS = [*sorted(PDF_DIR.glob("*.pdf")), QINGHAI_CORPUS,
+          *sorted(p for p in JIANGSU_DIR.glob("J0*.pdf") if p.name[:3] not in ("J03", "J04")),
+          JIANGSU_DIR / _J03_J04]
 BASE = "http://127.0.0.1:8000/"
 
 
@@ -149,6 +153,8 @@ def _model_cells(doc: Disclosure) -> Counter[tuple[str, ...]]:
                 term = codelists.column_term(parts.meaning, table.kind)
                 meaning = term.notation if term else "n-" + name_hash(parts.meaning)
                 side = SIDES.get((row.side or "").strip(), "")
+                if not side and row_kind(table) is RowKind.SUMMARY:  # lines of one side
+                    side = str(operation(table, None, term)).rsplit("/", 1)[-1]
                 name = row.name.strip()
                 cells[(TABLE_SLUGS[table.kind], side, (row.code or "").strip(),
                        codelists.label_key(name) if name else "", meaning,

@@ -36,7 +36,7 @@ from tests.documents import HTML_DIR, QINGHAI
 
 from budgetgraph.cli import main
 from budgetgraph.errors import ReadError
-from budgetgraph.model import Disclosure, SourceRef
+from budgetgraph.model import Disclosure, SourceRef, TableKind
 from budgetgraph.readers import read, read_source_lines
 from budgetgraph.readers.download import download
 from budgetgraph.readers.lines import AMOUNT_RE, Line
@@ -383,11 +383,46 @@ def test_real_fujian_page_reads_its_text_and_table_in_order() -> None:
 
 
 def test_real_fujian_page_that_is_no_disclosure_is_one_clear_error() -> None:
-    """A page with one 三公 table is not a whole disclosure: refused naming the file."""
+    """A town's 三公 spending of one month (H16, 2018年1月份) is not a year's budget or
+    final accounts: refused naming the file, the title's line and the month."""
     with pytest.raises(ReadError) as error:
         read(fujian("H16"))
     assert error.value.file and error.value.file.endswith(".html")
-    assert "no budget table" in str(error.value)
+    assert error.value.line == 25
+    assert "part of a year (2018年1月份" in str(error.value)
+
+
+@pytest.mark.parametrize(("prefix", "cover"), [
+    ("H02", ("三公经费决算", 2014, "平潭县人民检察院")),
+    ("H04", ("部门预算", 2015, "平潭综合实验区管委会办公室")),
+    ("H10", ("部门决算", 2016, "平潭综合实验区中楼乡人民政府")),
+    ("H15", ("三公经费决算", 2018, "平潭综合实验区本级")),
+])
+def test_real_fujian_pages_are_read_below_their_chrome(prefix: str,
+                                                       cover: tuple[str, int, str]) -> None:
+    """Titles below 25 lines of site navigation, a column label in 【】, a prose 决算说明
+    announced by "说明如下": each page is the disclosure its title names, and every
+    number on it is a figure or says why not."""
+    doc = read(fujian(prefix))
+    assert (doc.kind.value, doc.year, doc.department) == cover
+    assert doc.tables or doc.statements
+    assert all(u.reason for u in doc.coverage.unread)
+
+
+def test_fujian_three_public_final_accounts_page_reads_money_not_counts() -> None:
+    """H15 prints the 三公 figures and, in the same table, counts (团组数（个）, 保有量
+    （辆）): the counts are named as counts, never read into an amount's column."""
+    doc = read(fujian("H15"))
+    table = doc.table(TableKind.THREE_PUBLIC)
+    assert table is not None and len(table.rows) == 1
+    values = table.rows[0].values
+    assert values["本年:因公出国(境)费"] == Decimal("189.91")
+    assert values["本年:公务用车购置及运行费"] == Decimal("979.48")
+    assert values["本年:公务用车购置费"] == Decimal("370.72")
+    assert values["本年:公务接待费"] == Decimal("414.11")
+    counts = [k for k in doc.coverage.structural if k.startswith("count, not an amount")]
+    assert len(counts) == 10  # 团组数, 人次数, 购置数, 保有量, 批次 and 人次 of each kind
+    assert len(doc.statements) > 10  # the 情况说明 above the table
 
 
 # --- bad input ------------------------------------------------------------------------

@@ -159,3 +159,20 @@ def test_cli_joins_the_halves_given_beside_each_other(capsys: pytest.CaptureFixt
     assert out.count("部门预算 2019 江苏省人大常委会办公厅") == 1
     assert ("read as one disclosure from 2 files: J03_jiangsu-province-renda-2019-budget-"
             "text.pdf, J04_jiangsu-province-renda-2019-budget-tables.pdf") in out
+
+
+def test_tall_cells_keep_their_figures_on_their_rows() -> None:
+    """J06 prints tall cells whose parts fall on separate lines: 21,940.96 above 合计,
+    一般公共预 / figure / 算, 三、单位预留机动 / figure / 经费. Each figure stays on the row
+    whose name it shares a cell with, never on the 类 printed beside it (国防支出)."""
+    doc = jiangsu("J06")
+    summary = doc.table(TableKind.SUMMARY)
+    assert summary is not None
+    by_name = {(r.side, r.name): r for r in summary.rows}
+    assert by_name["支出", "单位预留机动经费"].values["预算数"] == Decimal("2388.04")
+    assert by_name["支出", "国防支出"].values["预算数"] is None
+    assert by_name["收入", "一般公共预算"].values["预算数"] == Decimal("21940.96")
+    fiscal = doc.table(TableKind.FISCAL_GRANT_EXPENDITURE)
+    assert fiscal is not None
+    assert (fiscal.rows[0].name, fiscal.rows[0].is_total) == ("合计", True)
+    assert fiscal.rows[0].values["预算数"] == Decimal("21940.96")

@@ -69,6 +69,8 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
     for line in lines:
         if PAGE_MARKER_RE.match(line.text):
             ledger.line_structural(line, "page marker")
+        for match in _DATE_RE.finditer(line.text):  # a web page's 发布时间:2016-04-28 00:00
+            ledger.span(line, match.start(), match.end(), "date")
     lines = _joined_titles(_titles_first(lines))
     kind, year, cover_end, titled = _cover(lines, file)
     department, unit = _owner(lines[: cover_end + 12])
@@ -105,8 +107,6 @@ def read_lines(lines: list[Line], file: str) -> Disclosure:
         for match in NUMBER_RE.finditer(line.text):
             if _YEAR_RE.match(line.text, match.start()):
                 ledger.span(line, match.start(), match.end(), "year")
-        for match in _DATE_RE.finditer(line.text):  # a web page's 发布时间:2016-04-28 00:00
-            ledger.span(line, match.start(), match.end(), "date")
     doc.coverage = ledger.coverage()
     return doc
 
@@ -196,7 +196,7 @@ def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | 
     """
     printed = [i for i, line in enumerate(lines) if line.text.strip()]
     first_page = lines[printed[0]].page if printed else None
-    window = [i for i in printed[:25] if first_page is None or lines[i].page == first_page]
+    window = [i for i in printed[:40] if first_page is None or lines[i].page == first_page]
     contents = next((n for n, i in enumerate(window) if _is_contents_heading(lines, i)), None)
     window = window[:contents] if contents else window
     window = [i for i in window if not _is_page_chrome(lines[i].text)]
@@ -221,7 +221,16 @@ def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | 
     # the first that names an organisation, else the first found
     named = [f for f in found_titles if f[3] and _ORG_NAME.fullmatch(f[3])]
     if named or found_titles:
-        return (named or found_titles)[0]
+        found = (named or found_titles)[0]
+        title = "".join(squash(lines[i].text) for i in window[:window.index(found[2]) + 1])
+        period = _PART_YEAR_RE.search(title[-40:])
+        if period:
+            part = f"{found[1]}年{period.group()}"
+            raise ReadError(f"a notice of the spending of part of a year ({part}, "
+                            f"{found[0].value}), not a year's budget or final accounts: "
+                            "budgetgraph reads annual disclosures only", file=file,
+                            line=lines[found[2]].number, page=lines[found[2]].page)
+        return found
     raise ReadError("not a budget disclosure: its first page names no year and no 部门预算, "
                     "单位预算, 部门决算, 单位决算 or 三公经费 publication", file=file)
 
@@ -229,7 +238,8 @@ def _cover(lines: list[Line], file: str) -> tuple[DocumentKind, int, int, str | 
 #: A web page's navigation or metadata line, never the title: 首页 > 政府信息公开 > …,
 #: 索引号 640522015/2024-00040, 发布日期: 2019-02-15.
 _PAGE_CHROME = re.compile(
-    r"[>＞].*[>＞]|索引号|信息分类|发布(?:日期|时间|机构)|成文日期|来源\s*[:：]")
+    r"[>＞].*[>＞]|索引号|信息分类|发布(?:日期|时间|机构)|成文日期|来源\s*[:：]|^\s*时间\s*[:：]"
+    r"|微信.*微博|分享到|打印本页|关闭窗口")
 #: A department's or unit's name: Chinese characters and brackets only.
 _ORG_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,40}")
 
@@ -246,12 +256,22 @@ _KIND_RE = re.compile(
 _NAME_PIECE = re.compile(r"[\u4e00-\u9fff()（）]{2,30}")
 _TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*年?\s*度?")
 #: Words of a title that are not the department's name.
-_TITLE_NOISE = re.compile(r"(?:区级|市级|县级|省级|财政拨款|年度|年|公开|情况说明|说明|编制说明"
+_LABEL_RE = re.compile(r"【[^】]{0,20}】")
+#: a sentence announcing the explanation below it: the narrative begins there
+_EXPLAINED_BELOW = re.compile(r"(?:预算|决算)(?:情况)?说明如下[:：]?$")
+#: a part of a year a title names: a month or a quarter (平原镇1月份三公经费公示)
+_PART_YEAR_RE = re.compile(r"(?<![\d年])(?:[1-9]|1[0-2])月份|第?[一二三四1-4]季度|上半年|下半年")
+_TITLE_NOISE = re.compile(r"(?:区级|市级|县级|省级|财政拨款|一般公共(?:预算)?$|年度|年|公开"
+                          r"|情况说明|说明|编制说明"
                           r"|统计表|情况表|预算表|决算表|目录|文件|[:：]|“|”|\"|名称)")
 
 
 def _title(text: str) -> tuple[DocumentKind, int, str | None] | None:
-    """Kind, year and department of a title, whatever the order of its words."""
+    """Kind, year and department of a title, whatever the order of its words.
+
+    A web page's column label in 【】 (【本级三公经费公开】) is not part of the title.
+    """
+    text = _LABEL_RE.sub("", text)
     kind_match = _KIND_RE.search(text)
     if kind_match is None:
         return None
@@ -261,7 +281,7 @@ def _title(text: str) -> tuple[DocumentKind, int, str | None] | None:
     year = min(years, key=lambda m: abs(m.start() - kind_match.start()))
     whole = kind_match.group()
     if "三公" in whole:
-        final = "决算" in whole or "决算" in text[kind_match.end(): kind_match.end() + 6]
+        final = "决算" in whole or "决算" in text[kind_match.end():]
         kind = DocumentKind.THREE_PUBLIC_FINAL if final else DocumentKind.THREE_PUBLIC_BUDGET
     else:
         level = kind_match.group(3) or "部门"
@@ -360,6 +380,8 @@ def _is_contents_heading(lines: list[Line], index: int) -> bool:
 def _heading(line: Line) -> str | None:
     """The region a heading line opens, if it is one."""
     text = squash(line.text)
+    if _EXPLAINED_BELOW.search(text):  # …现将我单位2015年部门预算说明如下:
+        return "narrative"
     if not text or len(text) > 40 or "。" in text:
         return None
     if any(w in text for w in _GLOSSARY_WORDS):
@@ -400,7 +422,8 @@ def _is_title(lines: list[Line], index: int) -> TableKind | None:
 def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
              doc: Disclosure) -> list[_Region]:
     """Walk the body: tables go to their readers at once, other regions are returned."""
-    regions: list[_Region] = [_Region("other", [])]
+    # a 三公 publication's prose is its 情况说明, whether or not a heading says so
+    regions: list[_Region] = [_Region("narrative" if doc.kind.is_three_public else "other", [])]
     index = 0
     while index < len(body):
         line = body[index]
@@ -443,10 +466,12 @@ def _regions(body: list[Line], ledger: Ledger, file: str, year: int,
 
 
 def _is_repeat(table: Table, doc: Disclosure) -> bool:
-    """The same table, title and every cell, read before (a page printed twice)."""
-    def cells(t: Table) -> list[tuple[str, str | None, dict[str, Decimal | None]]]:
-        return [(r.name, r.code, r.values) for r in t.rows]
-    return any(t.kind is table.kind and t.title == table.title and cells(t) == cells(table)
+    """The same table, title and every figure, read before (a page printed twice; an
+    empty table printed twice may differ in its blank lines)."""
+    def figures(t: Table) -> list[tuple[str, str | None, dict[str, Decimal]]]:
+        return [(r.name, r.code, {k: v for k, v in r.values.items() if v is not None})
+                for r in t.rows if any(v is not None for v in r.values.values())]
+    return any(t.kind is table.kind and t.title == table.title and figures(t) == figures(table)
                for t in doc.tables)
 
 
@@ -464,10 +489,12 @@ def _outside_template(body: list[Line], index: int, ledger: Ledger, doc: Disclos
     name = squash(title.text)
     reason = f"table outside the national template ({name}, line {title.number})"
     _structural(ledger, title, "table title")
+    unread = 0
     for line in body[index + 1:end]:
         for token in ledger.open_tokens(line):
-            ledger.unread(line, token, reason)
-    doc.warnings.append(f"{reason}: its figures are not read into the model")
+            unread += ledger.unread(line, token, reason)
+    if unread:  # a caption over the real title (附件：…表 / 附件： / …表) holds nothing
+        doc.warnings.append(f"{reason}: its figures are not read into the model")
     return end
 
 
@@ -602,7 +629,10 @@ def _no_tables(doc: Disclosure, listed: list[TableKind], file: str) -> None:
 
 
 def _check_complete(doc: Disclosure) -> None:
-    """Warn (never fail) when tables of the template are missing: maybe truncated."""
+    """Warn (never fail) when tables of the template are missing: maybe truncated.
+    A 三公 publication has only its own."""
+    if doc.kind.is_three_public:
+        return
     expected = [TableKind.SUMMARY, TableKind.EXPENDITURE, TableKind.FISCAL_SUMMARY,
                 TableKind.GENERAL_PUBLIC, TableKind.GENERAL_PUBLIC_BASIC, TableKind.THREE_PUBLIC]
     missing = [k.value for k in expected if doc.table(k) is None]

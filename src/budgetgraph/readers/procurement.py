@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 
 from budgetgraph.errors import ReadError
-from budgetgraph.model import AmountUnit, Column, Row, Table, TableKind
+from budgetgraph.model import AmountUnit, Column, Note, Row, Table, TableKind
 from budgetgraph.readers.codes import names_a_code
 from budgetgraph.readers.lines import (
     NUMBER_RE,
@@ -48,6 +48,7 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
     project: str | None = None  # the project line above, which names its items
     special: str | None = None  # its 专项名称 alone
     pending: list[str] = []  # labels printed a line above their figure
+    notes_printed: list[Note] = []
     printed = [line for line in body if line.text.strip()]
     for index, line in enumerate(printed):
         text = squash(line.text)
@@ -60,6 +61,16 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
             _numbers_in_words(ledger, line, "table heading")
             continue
         amounts = _amounts(line)
+        note_goes_on = bool(notes_printed) and not amounts
+        if text.startswith(("注:", "注：", "说明:", "说明：")) or note_goes_on:
+            # a note under the table (注：1.采购组织形式为… / 2.…), on as many lines as it takes
+            if note_goes_on:
+                last = notes_printed.pop()
+                notes_printed.append(Note(f"{last.text}{line.text.strip()}", last.source))
+            else:
+                notes_printed.append(Note(line.text.strip(), line.ref(file)))
+            _numbers_in_words(ledger, line, "note")
+            continue
         labels = [c for c in line.texts if c.strip() and c.strip() not in amounts]
         if not amounts:
             _numbers_in_words(ledger, line, "number in a row's name")
@@ -106,7 +117,7 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
     notes.extend(_tree_breaks(rows))
     return Table(kind=TableKind.PROCUREMENT, title=title.text.strip(), unit=unit,
                  columns=[Column(key="合计", label="总计", year=year)], rows=rows,
-                 source=title.ref(file), reader_notes=notes)
+                 source=title.ref(file), notes=notes_printed, reader_notes=notes)
 
 
 def _bare(cell: str) -> str:

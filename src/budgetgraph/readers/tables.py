@@ -1166,11 +1166,17 @@ def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells
     if code is None and not name and not any(value_cells):
         return
     above = table.rows[-1] if table.rows else None
-    if code is None and not name and above is not None and above.source.page == line.page \
-            and above.source.line == line.number - 1 \
+    if code is None and not name and above is not None and _just_above(above, line) \
             and all(v is None for v in above.values.values()):
         # a row's figures a line below its code and name (a tall cell centres them)
         above.values = _values(table, columns, value_cells, line, ctx)
+        return
+    if code is None and name and not any(value_cells) and above is not None \
+            and not above.name and above.code is None and _just_above(above, line):
+        # a row's figures a line above its name (J06: 21,940.96 / 合计)
+        above.name = name.strip()
+        above.is_total = squash(name) in _TOTAL_NAMES
+        above.level = 0 if above.is_total else above.level
         return
     if code is None and not name and above is None and table.kind in _TOTAL_FIRST:
         name = "合计"  # 支出总表 printed as one line of totals, without a row name
@@ -1185,6 +1191,16 @@ def _read_row(table: Table, line: Line, code: str | None, name: str, value_cells
                           is_total=is_total))
 
 
+def _is_total_name(name: str) -> bool:
+    """合计, 支出合计, 当年支出小计 …: a total's name, which may span both 支出 halves."""
+    return squash(name).endswith(("合计", "小计", "总计"))
+
+
+def _just_above(row: Row, line: Line) -> bool:
+    """``row`` was read from the line printed just above ``line``."""
+    return row.source.page == line.page and row.source.line == line.number - 1
+
+
 def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableContext) -> None:
     by_side = {side: [c for c in table.columns if c.side == side] for side in ("收入", "支出")}
     last: dict[int, Row] = {}  # the last row read under each label column
@@ -1193,7 +1209,15 @@ def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableC
         for n, (side, name, cells) in enumerate(pieces):
             if not name and not any(cells):
                 continue
-            if not name and n > 0 and pieces[n - 1][1] and not any(pieces[n - 1][2]):
+            if not name and any(cells) and n in last and _just_above(last[n], line) \
+                    and all(v is None for v in last[n].values.values()):
+                # figures printed a line below their name in a tall cell
+                columns = _piece_columns(layout, n) if layout.positions is not None \
+                    else by_side[side]
+                last[n].values = _values(table, columns, cells, line, ctx)
+                continue
+            if not name and n > 0 and _is_total_name(pieces[n - 1][1]) \
+                    and not any(pieces[n - 1][2]):
                 name = pieces[n - 1][1]  # a total's name printed across both 支出 halves
             elif name and not any(cells) and _wraps(last.get(n), name):
                 row = last[n]  # a name wrapped onto the next line (社会保障和就 / 业支出)
@@ -1201,8 +1225,13 @@ def _read_two_sided(table: Table, layout: _Layout, data: list[Line], ctx: TableC
                 row.code = functional_class_code(row.name)
                 row.level = 1
                 continue
+            elif name and not any(cells) and n in last and len(squash(name)) <= 2 \
+                    and last[n].code is None and last[n].source.page == line.page \
+                    and line.number - last[n].source.line <= 2:
+                last[n].name += squash(name)  # the last characters of a tall cell (一般公共预 / 算)
+                continue
             if n + 1 < len(pieces) and not pieces[n + 1][1] and any(pieces[n + 1][2]) \
-                    and not any(cells):
+                    and not any(cells) and _is_total_name(name):
                 continue  # its figures are in the next half: read there, under this name
             _name_numbers(ctx.ledger, line, name)
             columns = _piece_columns(layout, n) if layout.positions is not None else by_side[side]

@@ -36,6 +36,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("合计", "合计"),
     ("因公出国", "因公出国(境)费"),
     ("公务接待", "公务接待费"),
+    ("购置及运行", "公务用车购置及运行费"),
     ("购置", "公务用车购置费"),
     ("运行", "公务用车运行费"),
     ("公务用车", "公务用车购置及运行费"),
@@ -43,6 +44,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
 #: cells that say the kind does not apply to the unit: blank, not zero
 _NOT_APPLICABLE = ("单位不需填列", "不需填列", "—", "-", "/")
 _AMOUNT = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+#: a row that counts (groups, persons, vehicles, visits), not money
+_COUNT = re.compile(r"[(（](?:个|人|辆|次|批次|人次|台|件)[)）]$"
+                    r"|团组数|人次数|批次|保有量|购置数")
 _SUB_NUMBERING = re.compile(r"^(?:其中\s*[:：])?\s*(?:[(（]\d+[)）]|\d+\s*[.．、])?")
 
 
@@ -78,12 +82,28 @@ def read_transposed(title: Line, header: list[Line], data: list[Line], *, unit: 
     kinds = [three_public_kind(_row_name(name)) for _line, (name, _cells) in rows]
     if sum(k is not None for k in kinds) < 2 or not any(cells for _l, (_n, cells) in rows):
         return None
+    if any(re.match(r"\d{3}", name) for _line, (name, _cells) in rows):
+        return None  # rows by classification code: the template's layout
     measures = _measures(header, max(len(cells) for _l, (_n, cells) in rows))
     columns: list[Column] = []
     model_rows = [Row(name=m, values={}, source=title.ref(file)) for m in measures]
     notes: list[str] = []
     for (line, (name, cells)), kind in zip(rows, kinds, strict=True):
+        prose = len(squash(name)) > 24 or squash(name).startswith(("注", "备注", "说明"))
+        heading = prose or (kind is None and all(c in _NOT_APPLICABLE for c in cells))
+        if heading or _COUNT.search(squash(name)):
+            # a heading row (一、"三公"经费支出), a note printed in the table, or a count
+            # (团组数（个）, 保有量（辆）): not an amount of the table
+            for cell in cells:
+                if cell not in _NOT_APPLICABLE:
+                    ledger.structural(line, cell, f"count, not an amount ({_row_name(name)})")
+            ledger.line_structural(line, "list number")
+            continue
         key = f"本年:{kind or _row_name(name)}"
+        if any(key in row.values for row in model_rows):  # 因公出国 twice: a part of it
+            key = f"本年:{_row_name(name)}"
+        if any(key in row.values for row in model_rows):  # the same name twice
+            key = f"{key}（{line.number}）"
         if key not in {c.key for c in columns}:
             columns.append(Column(key=key, label=_row_name(name), phase=phase, year=year))
         if 0 < len(cells) < len(measures):
@@ -110,7 +130,8 @@ def read_transposed(title: Line, header: list[Line], data: list[Line], *, unit: 
 def _measures(header: list[Line], count: int) -> list[str]:
     """The printed columns' names: the header's last ``count`` cells after 项目."""
     names = [squash(p) for line in header for p in re.split(r"\s+|\|", line.text.strip())
-             if p and squash(p) not in ("项目", "项", "目", "?")]
+             if p and squash(p) not in ("项目", "项", "目", "?") and p not in _NOT_APPLICABLE
+             and strip_numbering(p) == p]  # not a row's label (一、"三公"经费支出)
     names = [n for n in names if n]
     if len(names) >= count:
         return names[-count:]
