@@ -49,6 +49,7 @@ from budgetgraph.readers.rownumbers import without_row_numbers
 from budgetgraph.readers.stream import (
     RowText,
     Token,
+    figure_runs,
     paired,
     restore_codes,
     rows_by_code,
@@ -1373,7 +1374,8 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         rows.append(row)
         kept.append(text_row)
     position = {id(token): n for n, token in enumerate(stream)}
-    strays = _give_back(table, rows, kept, strays, position)
+    strays = _give_back(table, rows, kept, strays, position, orders,
+                        runs=coded and _lines_of_cells(data))
     for token in strays:
         reason = (f"a figure of {table.title.strip()!r} the text printed apart from its row "
                   f"(line {token.line.number}): no row's identities take it")
@@ -1382,13 +1384,14 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         table.reader_notes.append(f"{', '.join(t.text for t in strays)}: printed apart from "
                                   "their rows, and no row's identities take them; not read")
     figures = [[parse_amount(t.text) or Decimal(0) for t in r.figures] for r in kept]
+    runs = [figure_runs(r) if coded and _lines_of_cells(data) else None for r in kept]
     for text_row in kept:
         _account(text_row, ctx.ledger)
     best: _Placed | None = None
     for columns in orders:
         if best is not None and best.cost == 0:
             break
-        placed = _place_rows(rows, figures, columns,
+        placed = _place_rows(rows, figures, columns, runs=runs,
                              limit=None if best is None else best.cost - 1,
                              steps=max(2_000, MAX_STEPS // len(orders)))
         if best is None or placed.cost < best.cost:
@@ -1416,6 +1419,14 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         table.reader_notes.append("the export drops blank cells: each figure was put in its "
                                   "column by the table's identities (合计 = Σ parts, parent = "
                                   "Σ children)")
+
+
+def _lines_of_cells(data: list[Line]) -> bool:
+    """The body prints rows as lines of several cells, not one cell per line: then a
+    row's figures on two lines are two runs, cut where the extractor cut the row."""
+    filled = [line for line in data if line.text.strip()]
+    several = [line for line in filled if len(line.text.split()) > 1]
+    return len(several) * 2 > len(filled)
 
 
 def _laid_out_lines(data: list[Line]) -> list[Line]:
@@ -1450,7 +1461,8 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
 
 
 def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[Token],
-               position: dict[int, int]) -> list[Token]:
+               position: dict[int, int], orders: list[list[Column]], *,
+               runs: bool = False) -> list[Token]:
     """Figures the text printed apart from their rows, given back by the row identities.
 
     A block-reading extractor (pdftotext without -layout) prints a row's name
@@ -1467,8 +1479,9 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
     for index, (row, text_row) in enumerate(zip(rows, kept, strict=True)):
         keys = [c.key for c in table.columns if c.side == row.side]
         rules = row_rules(keys)
-        if not rules or _fits(text_row.figures, keys, rules):
-            continue
+        if not rules or any(_fits(text_row.figures, [c.key for c in order if c.side == row.side],
+                                  rules, runs=runs) for order in orders):
+            continue  # the figures fit the columns in one of their possible orders
         for size in range(len(text_row.figures) - 1, 0, -1):
             fitting = next((chosen for chosen in itertools.combinations(text_row.figures, size)
                             if _fits(list(chosen), keys, rules)), None)
@@ -1511,13 +1524,16 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
     return pool
 
 
-def _fits(tokens: list[Token], keys: list[str], rules: list[Rule]) -> bool:
-    """The figures keep the row's identities in some order-keeping placement."""
+def _fits(tokens: list[Token], keys: list[str], rules: list[Rule], *,
+          runs: bool = False) -> bool:
+    """The figures keep the row's identities in some order-keeping placement (each
+    line's run in order, with ``runs``)."""
     values = [parse_amount(t.text) or Decimal(0) for t in tokens]
     if len(values) > len(keys):
         return False
-    unit = _printed_unit([Draft(values, keys)])
-    return any(cost < BREAK_COST for cost, _ in candidates(Draft(values, keys), rules, unit))
+    draft = Draft(values, keys, runs=figure_runs(RowText(figures=tokens)) if runs else None)
+    unit = _printed_unit([draft])
+    return any(cost < BREAK_COST for cost, _ in candidates(draft, rules, unit))
 
 
 def _plain_figures(data: list[Line]) -> bool:
@@ -1540,10 +1556,12 @@ def _account(text_row: RowText, ledger: Ledger) -> None:
 
 def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Column],
                 expected: dict[int, dict[str, Decimal]] | None = None, *,
+                runs: list[list[int] | None] | None = None,
                 limit: int | None = None, steps: int = MAX_STEPS) -> _Placed:
     """Place every row's figures in ``columns``, side by side for two-sided tables.
 
-    ``expected`` holds, by row, what other tables or the narrative say its cells are.
+    ``expected`` holds, by row, what other tables or the narrative say its cells are;
+    ``runs``, by row, the runs of figures printed on separate lines (:class:`Draft`).
     """
     places: list[list[str]] = [[] for _ in rows]
     ambiguous: list[set[str]] = [set() for _ in rows]
@@ -1554,7 +1572,8 @@ def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Col
         by_side.setdefault(row.side, []).append(index)
     for side, indexes in by_side.items():
         keys = [c.key for c in columns if c.side == side]
-        drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {})) for i in indexes]
+        drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {}),
+                        runs=runs[i] if runs else None) for i in indexes]
         placement = place(drafts, row_rules(keys), _groups([rows[i] for i in indexes]),
                           unit=_printed_unit(drafts), limit=limit, steps=steps)
         for n, i in enumerate(indexes):
