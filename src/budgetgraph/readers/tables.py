@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -755,15 +754,17 @@ def _header_words(header: list[Line]) -> list[list[str]]:
     header cell where the page prints it: ``本年收入合`` with ``计`` below it,
     ``附属单`` / ``位上`` / ``缴收入`` two lines apart. Pieces that are no
     header word on their own are joined with the pieces under them (overlapping
-    in display columns, a Chinese character two wide) until they make one. The
+    in character columns: a layout extractor gives each character, Chinese or not,
+    one column of its grid, so ``事业收`` at column 64 stands over ``入`` at 65
+    whatever is printed to their left) until they make one. The
     words are then read left to right by where they stand, whatever their line:
     a header on two levels has its short cells on one line, its tall ones
     (基本支出) centred on another.
     """
     if not _laid_out(header):
         return [_parts(line) for line in header]
-    placed = [[(m.group(), _display(line.text[: m.start()]),
-                _display(line.text[: m.start()]) + _display(m.group()))
+    placed = [[(m.group(), m.start(),
+                m.start() + len(m.group()))
                for m in _LAID_OUT_CELL.finditer(line.text)] for line in header]
     used: set[tuple[int, int]] = set()
     words: list[tuple[int, int, str]] = []  # (x, line, word)
@@ -790,11 +791,6 @@ def _header_words(header: list[Line]) -> list[list[str]]:
             joined = "".join(t for _, _, t in chain)
             words.append((x0, row, joined if header_term(joined) is not None else text))
     return [[word] for _, _, word in sorted(words)]  # whole words: none joins its neighbour
-
-
-def _display(text: str) -> int:
-    """Display columns of text: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 #: Header words over sub-columns: where the sub-columns are printed, they take
@@ -1444,7 +1440,7 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
     lines: list[Line] = []
     loose: list[tuple[int, str]] = []
     for line in data:
-        cells = [(_display(line.text[: m.start()]), m.group())
+        cells = [(m.start(), m.group())
                  for m in _LAID_OUT_CELL.finditer(line.text)]
         if cells and all(is_amount(text) and ("." in text or "," in text) for _, text in cells):
             loose.extend(cells)
@@ -1482,6 +1478,8 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
         if not rules or any(_fits(text_row.figures, [c.key for c in order if c.side == row.side],
                                   rules, runs=runs) for order in orders):
             continue  # the figures fit the columns in one of their possible orders
+        if len(text_row.figures) == len(keys) and _printed_with_row(text_row):
+            continue  # every cell printed with the row: a break is the source's
         for size in range(len(text_row.figures) - 1, 0, -1):
             fitting = next((chosen for chosen in itertools.combinations(text_row.figures, size)
                             if _fits(list(chosen), keys, rules)), None)
@@ -1522,6 +1520,18 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
         table.reader_notes.append(f"line {row.source.line}: {given} printed apart from the "
                                   "row, given back by its identities")
     return pool
+
+
+def _printed_with_row(text_row: RowText) -> bool:
+    """The row's figures follow its code and name line by line, nothing between: its own
+    cells, not figures of other rows an extractor printed in a run."""
+    lines = [t.line for t in (*text_row.code_parts, *text_row.words, *text_row.figures)]
+    if not text_row.code_parts or not text_row.figures:
+        return False
+    numbers = [line.number for line in lines]
+    return all(b.page == a.page and 0 <= b.number - a.number <= 1
+               for a, b in itertools.pairwise(lines)) \
+        and numbers[-1] - numbers[0] <= len(lines)
 
 
 def _fits(tokens: list[Token], keys: list[str], rules: list[Rule], *,
