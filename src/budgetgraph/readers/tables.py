@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -193,7 +194,8 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
                   rows=[], source=title.ref(ctx.file), notes=notes,
                   reader_notes=table_remarks)
     if layout.positions is None:
-        _read_stream(table, data, ctx, layout.orders or [layout.columns])
+        halves = data if kind in TWO_SIDED else _side_by_side(header, data)  # sides: paired
+        _read_stream(table, halves, ctx, layout.orders or [layout.columns])
     elif kind in TWO_SIDED:
         _read_two_sided(table, layout, data, ctx)
     else:
@@ -1425,6 +1427,69 @@ def _lines_of_cells(data: list[Line]) -> bool:
     return len(several) * 2 > len(filled)
 
 
+def _side_by_side(header: list[Line], data: list[Line]) -> list[Line]:
+    """A table printed twice side by side (人员经费 left, 公用经费 right, each with its
+    code, name and 决算数), laid out with spaces: its left half, then its right half.
+
+    The header repeats its words at one distance (``经济分类`` at columns 4 and 43,
+    ``类`` at 0 and 39): the right half starts there. Each body line is cut between
+    the end of the left half's header and that start, so that each half is read as
+    a stream of its own rows, as the page shows them. Text without the repeat, or
+    not laid out, is read as it is.
+    """
+    if not _laid_out(header):
+        return data
+    shifts: Counter[int] = Counter()
+    starts: list[int] = []
+    for line in header:
+        cells = [(m.group(), m.start()) for m in _LAID_OUT_CELL.finditer(line.text)]
+        texts = [t for t, _ in cells]
+        for text, at in cells:
+            again = [x for t, x in cells if t == text and x > at]
+            if texts.count(text) == 2 and again:
+                shifts[again[0] - at] += 1
+                starts.append(at)
+    if not shifts or sum(shifts.values()) < 2:
+        return data
+    shift, _ = shifts.most_common(1)[0]
+    cut = min(starts) + shift
+    placed = {id(line): [(m.start(), m.group()) for m in _LAID_OUT_CELL.finditer(line.text)]
+              for line in data}
+    # where each half's codes stand on a page (each page is laid out anew): the
+    # left half's at the margin, the right half's where codes stand after a cell
+    columns: dict[int | None, tuple[int, int]] = {}
+    for page in dict.fromkeys(line.page for line in data):
+        cells = [placed[id(line)] for line in data if line.page == page]
+        inner = Counter(x for line in cells for x, t in line[1:] if _CODE_CELL.match(t))
+        outer = [x for line in cells for x, t in line[:1] if _CODE_CELL.match(t)]
+        columns[page] = (min(outer, default=min(starts)),
+                         inner.most_common(1)[0][0] if inner else cut)
+
+    def on_right(x: int, text: str, page: int | None) -> bool:
+        at_left, at_right = columns[page]
+        if _CODE_CELL.match(text):  # a code: in the nearer half's code column
+            return abs(x - at_right) < abs(x - at_left)
+        return x >= at_right - 2
+
+    left: list[Line] = []
+    right: list[Line] = []
+    for line in data:
+        cells = placed[id(line)]
+        # everything from the first piece of the right half on is the right half's
+        split = next((n for n, (x, t) in enumerate(cells) if on_right(x, t, line.page)),
+                     len(cells))
+        for half, kept in ((left, cells[:split]), (right, cells[split:])):
+            text = ""
+            for x, cell in kept:  # each piece where the page prints it
+                text += " " * max(2 if text else 0, x - len(text)) + cell
+            half.append(Line(line.number, text, [Cell(c) for _, c in kept] or [Cell("")],
+                             line.page))
+    return left + right
+
+
+_CODE_CELL = re.compile(r"^[2-5]\d\d(?:\d\d)?$")
+
+
 def _laid_out_lines(data: list[Line]) -> list[Line]:
     """The body of text laid out with spaces, its tall rows' figures rejoined to their rows.
 
@@ -1432,12 +1497,14 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
     does. A tall row's figures, centred in their cells, then fall on a line of
     their own above the row's code and name: such a line of figures only is
     joined to the next line that has a code or a name, its figures put among
-    that line's in the order they stand across the page. Text without such
-    gaps is read as it is.
+    that line's in the order they stand across the page. A 类 code alone on its
+    line (``302``) with its 款 opening the next (``01   办公费``) is one code:
+    the two lines are one row. Text without such gaps is read as it is.
     """
     if not _laid_out(data):
         return data
     lines: list[Line] = []
+    placed: list[list[tuple[int, str]]] = []
     loose: list[tuple[int, str]] = []
     for line in data:
         cells = [(m.start(), m.group())
@@ -1447,6 +1514,13 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
             continue
         if loose:
             cells, loose = sorted(cells + loose), []
+        if placed and cells and re.fullmatch(r"\d\d", cells[0][1]) \
+                and lines[-1].page == line.page \
+                and [t for _, t in placed[-1] if not ("." in t or "," in t)] in (
+                    [t] for _, t in placed[-1] if re.fullmatch(r"[2-5]\d\d", t)):
+            cells = sorted(placed.pop() + cells)  # 类 above, 款 and name below
+            lines.pop()
+        placed.append(cells)
         lines.append(Line(line.number, "  ".join(t for _, t in cells),
                           [Cell(t) for _, t in cells], line.page))
     if loose:
