@@ -32,12 +32,11 @@ PDFS = sorted(PDF_DIR.glob("*.pdf"))
 #: (document, rendition) → the share of the PDF path's cells it gives, where below all,
 #: as measured (percent, rounded down); every pair not listed must give every cell
 SHORTFALLS: dict[tuple[str, str], float] = {
-    ("F01", "plumber"): 79, ("F01", "layout"): 89, ("F01", "pdfium"): 99, ("F01", "cells"): 99,
-    ("F02", "plumber"): 98, ("F02", "layout"): 98, ("F02", "cells"): 98, ("F08", "plumber"): 99,
-    ("F08", "layout"): 99, ("F09", "plumber"): 98, ("F09", "layout"): 98, ("F10", "plumber"): 97,
-    ("F10", "layout"): 98, ("F10", "pdfium"): 99, ("F10", "cells"): 99, ("F12", "plumber"): 98,
-    ("F12", "layout"): 98, ("F12", "pdfium"): 98, ("F13", "plumber"): 98, ("F13", "layout"): 98,
-    ("F14", "plumber"): 99, ("F14", "layout"): 99,
+    # F01's 一般公共预算财政拨款基本支出决算表: two halves side by side, tall rows cut into
+    # code, name and figure lines; pdfplumber keeps no column to tell the halves apart
+    ("F01", "plumber"): 85, ("F01", "layout"): 96,
+    # F01's 三公 row: one budget figure (0.95), its item said by no other table or statement
+    ("F01", "pdfium"): 99, ("F01", "cells"): 99,
 }
 #: raw pdftotext: the floor of every document it does not refuse, as measured
 RAW_FLOOR: dict[str, float] = {"F05": 76, "F13": 65}

@@ -66,12 +66,20 @@ class Draft:
     candidate. ``expected`` is what another table or the narrative says some
     cells hold (0 for a blank): a placement that disagrees costs a little, less
     than any break of the table's own identities.
+
+    ``runs`` splits the figures into runs printed on separate lines (their lengths,
+    in printed order): each run keeps the columns' order, but the runs may
+    interleave. An extractor that cuts a tall row at its baselines prints the cells
+    set higher on one line and the others on the next (``1,503.52 603.14`` above
+    ``201 2,106.66``, whose 合计 is 2,106.66), so which run comes first in the
+    columns is the identities' to say, not the lines'.
     """
 
     figures: list[Decimal]
     columns: list[str]
     fixed: list[str] | None = None
     expected: dict[str, Decimal] = field(default_factory=dict)
+    runs: list[int] | None = None
 
 
 @dataclass
@@ -147,6 +155,10 @@ def candidates(draft: Draft, rules: list[Rule], unit: Decimal) -> list[tuple[int
         places = [draft.fixed]
     elif len(draft.figures) > len(draft.columns):
         places = [draft.columns[: len(draft.figures)]]  # the caller reports the excess
+    elif draft.runs is not None and len(draft.runs) > 1:
+        places = [[draft.columns[i] for i in chosen]
+                  for chosen in _interleavings(len(draft.columns), draft.runs)]
+        places.sort(key=lambda p: [draft.columns.index(k) for k in p])  # printed order first
     else:
         places = [[draft.columns[i] for i in chosen]
                   for chosen in itertools.combinations(range(len(draft.columns)),
@@ -155,6 +167,17 @@ def candidates(draft: Draft, rules: list[Rule], unit: Decimal) -> list[tuple[int
               for p in places]
     scored.sort(key=lambda item: item[0])  # stable: leftmost placements first among equals
     return scored
+
+
+def _interleavings(width: int, runs: list[int]) -> list[tuple[int, ...]]:
+    """Column indexes for figures printed in ``runs``: increasing within each run, the
+    runs drawn from the columns the runs before left free."""
+    out: list[tuple[int, ...]] = [()]
+    for size in runs:
+        out = [taken + chosen for taken in out
+               for chosen in itertools.combinations(
+                   [i for i in range(width) if i not in taken], size)]
+    return out
 
 
 def _evidence_cost(draft: Draft, places: list[str]) -> int:

@@ -290,6 +290,7 @@ def rows_by_code(stream: list[Token], *, width: int) -> list[RowText]:
     _settle(rows, pending)
     if early and rows:
         rows[-1].figures.extend(early)  # the caller reports figures beyond the columns
+    rows = _join_split_rows(rows)
     # Where most rows print their name on the line above their code (a tall row
     # read line by line), a name piece above a code is that row's; otherwise it
     # continues the name of the row above (a name wrapped below its code line).
@@ -301,6 +302,48 @@ def rows_by_code(stream: list[Token], *, width: int) -> list[RowText]:
                 rows[index - 1].after.extend(row.before)
                 row.before = []
     return rows
+
+
+def _join_split_rows(rows: list[RowText]) -> list[RowText]:
+    """A tall row cut at its baselines, joined again: name and some figures on one line,
+    the code and the other figures on the next (``一般公共服务支出 1,503.52 603.14`` /
+    ``201 2,106.66``). The first has no code, the second no name: they are one row,
+    whose figures come in two runs (see :func:`figure_runs`)."""
+    out: list[RowText] = []
+    for row in rows:
+        above = out[-1] if out else None
+        if above is not None and not above.code_parts and above.words and above.figures \
+                and not _is_total(above.own_name) and row.code_parts and not row.words \
+                and not row.before and row.figures \
+                and _next_line(above.figures[-1].line, row.code_parts[0].line):
+            above.code_parts = row.code_parts
+            above.figures.extend(row.figures)
+            above.others.extend(row.others)
+            above.after.extend(row.after)
+            continue
+        out.append(row)
+    return out
+
+
+def _next_line(first: Line, second: Line) -> bool:
+    return second.page == first.page and second.number == first.number + 1
+
+
+def figure_runs(row: RowText) -> list[int]:
+    """The lengths of a row's runs of figures printed on one line each.
+
+    Each line keeps its figures in the columns' order; where a row's figures are
+    on several lines, the caller may let the runs interleave.
+    """
+    runs: list[int] = []
+    previous: Line | None = None
+    for token in row.figures:
+        if previous is not None and token.line is previous:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+        previous = token.line
+    return runs
 
 
 def _settle(rows: list[RowText], pending: list[Token]) -> None:

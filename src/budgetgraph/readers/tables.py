@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -49,6 +49,7 @@ from budgetgraph.readers.rownumbers import without_row_numbers
 from budgetgraph.readers.stream import (
     RowText,
     Token,
+    figure_runs,
     paired,
     restore_codes,
     rows_by_code,
@@ -193,7 +194,8 @@ def read_table(kind: TableKind, title: Line, body: list[Line], ctx: TableContext
                   rows=[], source=title.ref(ctx.file), notes=notes,
                   reader_notes=table_remarks)
     if layout.positions is None:
-        _read_stream(table, data, ctx, layout.orders or [layout.columns])
+        halves = data if kind in TWO_SIDED else _side_by_side(header, data)  # sides: paired
+        _read_stream(table, halves, ctx, layout.orders or [layout.columns])
     elif kind in TWO_SIDED:
         _read_two_sided(table, layout, data, ctx)
     else:
@@ -754,15 +756,17 @@ def _header_words(header: list[Line]) -> list[list[str]]:
     header cell where the page prints it: ``本年收入合`` with ``计`` below it,
     ``附属单`` / ``位上`` / ``缴收入`` two lines apart. Pieces that are no
     header word on their own are joined with the pieces under them (overlapping
-    in display columns, a Chinese character two wide) until they make one. The
+    in character columns: a layout extractor gives each character, Chinese or not,
+    one column of its grid, so ``事业收`` at column 64 stands over ``入`` at 65
+    whatever is printed to their left) until they make one. The
     words are then read left to right by where they stand, whatever their line:
     a header on two levels has its short cells on one line, its tall ones
     (基本支出) centred on another.
     """
     if not _laid_out(header):
         return [_parts(line) for line in header]
-    placed = [[(m.group(), _display(line.text[: m.start()]),
-                _display(line.text[: m.start()]) + _display(m.group()))
+    placed = [[(m.group(), m.start(),
+                m.start() + len(m.group()))
                for m in _LAID_OUT_CELL.finditer(line.text)] for line in header]
     used: set[tuple[int, int]] = set()
     words: list[tuple[int, int, str]] = []  # (x, line, word)
@@ -789,11 +793,6 @@ def _header_words(header: list[Line]) -> list[list[str]]:
             joined = "".join(t for _, _, t in chain)
             words.append((x0, row, joined if header_term(joined) is not None else text))
     return [[word] for _, _, word in sorted(words)]  # whole words: none joins its neighbour
-
-
-def _display(text: str) -> int:
-    """Display columns of text: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 #: Header words over sub-columns: where the sub-columns are printed, they take
@@ -1402,7 +1401,8 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         rows.append(row)
         kept.append(text_row)
     position = {id(token): n for n, token in enumerate(stream)}
-    strays = _give_back(table, rows, kept, strays, position)
+    strays = _give_back(table, rows, kept, strays, position, orders,
+                        runs=coded and _lines_of_cells(data))
     for token in strays:
         reason = (f"a figure of {table.title.strip()!r} the text printed apart from its row "
                   f"(line {token.line.number}): no row's identities take it")
@@ -1411,13 +1411,14 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
         table.reader_notes.append(f"{', '.join(t.text for t in strays)}: printed apart from "
                                   "their rows, and no row's identities take them; not read")
     figures = [[parse_amount(t.text) or Decimal(0) for t in r.figures] for r in kept]
+    runs = [figure_runs(r) if coded and _lines_of_cells(data) else None for r in kept]
     for text_row in kept:
         _account(text_row, ctx.ledger)
     best: _Placed | None = None
     for columns in orders:
         if best is not None and best.cost == 0:
             break
-        placed = _place_rows(rows, figures, columns,
+        placed = _place_rows(rows, figures, columns, runs=runs,
                              limit=None if best is None else best.cost - 1,
                              steps=max(2_000, MAX_STEPS // len(orders)))
         if best is None or placed.cost < best.cost:
@@ -1447,6 +1448,77 @@ def _read_stream(table: Table, data: list[Line], ctx: TableContext,
                                   "Σ children)")
 
 
+def _lines_of_cells(data: list[Line]) -> bool:
+    """The body prints rows as lines of several cells, not one cell per line: then a
+    row's figures on two lines are two runs, cut where the extractor cut the row."""
+    filled = [line for line in data if line.text.strip()]
+    several = [line for line in filled if len(line.text.split()) > 1]
+    return len(several) * 2 > len(filled)
+
+
+def _side_by_side(header: list[Line], data: list[Line]) -> list[Line]:
+    """A table printed twice side by side (人员经费 left, 公用经费 right, each with its
+    code, name and 决算数), laid out with spaces: its left half, then its right half.
+
+    The header repeats its words at one distance (``经济分类`` at columns 4 and 43,
+    ``类`` at 0 and 39): the right half starts there. Each body line is cut between
+    the end of the left half's header and that start, so that each half is read as
+    a stream of its own rows, as the page shows them. Text without the repeat, or
+    not laid out, is read as it is.
+    """
+    if not _laid_out(header):
+        return data
+    shifts: Counter[int] = Counter()
+    starts: list[int] = []
+    for line in header:
+        cells = [(m.group(), m.start()) for m in _LAID_OUT_CELL.finditer(line.text)]
+        texts = [t for t, _ in cells]
+        for text, at in cells:
+            again = [x for t, x in cells if t == text and x > at]
+            if texts.count(text) == 2 and again:
+                shifts[again[0] - at] += 1
+                starts.append(at)
+    if not shifts or sum(shifts.values()) < 2:
+        return data
+    shift, _ = shifts.most_common(1)[0]
+    cut = min(starts) + shift
+    placed = {id(line): [(m.start(), m.group()) for m in _LAID_OUT_CELL.finditer(line.text)]
+              for line in data}
+    # where each half's codes stand on a page (each page is laid out anew): the
+    # left half's at the margin, the right half's where codes stand after a cell
+    columns: dict[int | None, tuple[int, int]] = {}
+    for page in dict.fromkeys(line.page for line in data):
+        cells = [placed[id(line)] for line in data if line.page == page]
+        inner = Counter(x for line in cells for x, t in line[1:] if _CODE_CELL.match(t))
+        outer = [x for line in cells for x, t in line[:1] if _CODE_CELL.match(t)]
+        columns[page] = (min(outer, default=min(starts)),
+                         inner.most_common(1)[0][0] if inner else cut)
+
+    def on_right(x: int, text: str, page: int | None) -> bool:
+        at_left, at_right = columns[page]
+        if _CODE_CELL.match(text):  # a code: in the nearer half's code column
+            return abs(x - at_right) < abs(x - at_left)
+        return x >= at_right - 2
+
+    left: list[Line] = []
+    right: list[Line] = []
+    for line in data:
+        cells = placed[id(line)]
+        # everything from the first piece of the right half on is the right half's
+        split = next((n for n, (x, t) in enumerate(cells) if on_right(x, t, line.page)),
+                     len(cells))
+        for half, kept in ((left, cells[:split]), (right, cells[split:])):
+            text = ""
+            for x, cell in kept:  # each piece where the page prints it
+                text += " " * max(2 if text else 0, x - len(text)) + cell
+            half.append(Line(line.number, text, [Cell(c) for _, c in kept] or [Cell("")],
+                             line.page))
+    return left + right
+
+
+_CODE_CELL = re.compile(r"^[2-5]\d\d(?:\d\d)?$")
+
+
 def _laid_out_lines(data: list[Line]) -> list[Line]:
     """The body of text laid out with spaces, its tall rows' figures rejoined to their rows.
 
@@ -1454,21 +1526,30 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
     does. A tall row's figures, centred in their cells, then fall on a line of
     their own above the row's code and name: such a line of figures only is
     joined to the next line that has a code or a name, its figures put among
-    that line's in the order they stand across the page. Text without such
-    gaps is read as it is.
+    that line's in the order they stand across the page. A 类 code alone on its
+    line (``302``) with its 款 opening the next (``01   办公费``) is one code:
+    the two lines are one row. Text without such gaps is read as it is.
     """
     if not _laid_out(data):
         return data
     lines: list[Line] = []
+    placed: list[list[tuple[int, str]]] = []
     loose: list[tuple[int, str]] = []
     for line in data:
-        cells = [(_display(line.text[: m.start()]), m.group())
+        cells = [(m.start(), m.group())
                  for m in _LAID_OUT_CELL.finditer(line.text)]
         if cells and all(is_amount(text) and ("." in text or "," in text) for _, text in cells):
             loose.extend(cells)
             continue
         if loose:
             cells, loose = sorted(cells + loose), []
+        if placed and cells and re.fullmatch(r"\d\d", cells[0][1]) \
+                and lines[-1].page == line.page \
+                and [t for _, t in placed[-1] if not ("." in t or "," in t)] in (
+                    [t] for _, t in placed[-1] if re.fullmatch(r"[2-5]\d\d", t)):
+            cells = sorted(placed.pop() + cells)  # 类 above, 款 and name below
+            lines.pop()
+        placed.append(cells)
         lines.append(Line(line.number, "  ".join(t for _, t in cells),
                           [Cell(t) for _, t in cells], line.page))
     if loose:
@@ -1479,7 +1560,8 @@ def _laid_out_lines(data: list[Line]) -> list[Line]:
 
 
 def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[Token],
-               position: dict[int, int]) -> list[Token]:
+               position: dict[int, int], orders: list[list[Column]], *,
+               runs: bool = False) -> list[Token]:
     """Figures the text printed apart from their rows, given back by the row identities.
 
     A block-reading extractor (pdftotext without -layout) prints a row's name
@@ -1496,8 +1578,11 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
     for index, (row, text_row) in enumerate(zip(rows, kept, strict=True)):
         keys = [c.key for c in table.columns if c.side == row.side]
         rules = row_rules(keys)
-        if not rules or _fits(text_row.figures, keys, rules):
-            continue
+        if not rules or any(_fits(text_row.figures, [c.key for c in order if c.side == row.side],
+                                  rules, runs=runs) for order in orders):
+            continue  # the figures fit the columns in one of their possible orders
+        if len(text_row.figures) == len(keys) and _printed_with_row(text_row):
+            continue  # every cell printed with the row: a break is the source's
         for size in range(len(text_row.figures) - 1, 0, -1):
             fitting = next((chosen for chosen in itertools.combinations(text_row.figures, size)
                             if _fits(list(chosen), keys, rules)), None)
@@ -1540,13 +1625,28 @@ def _give_back(table: Table, rows: list[Row], kept: list[RowText], strays: list[
     return pool
 
 
-def _fits(tokens: list[Token], keys: list[str], rules: list[Rule]) -> bool:
-    """The figures keep the row's identities in some order-keeping placement."""
+def _printed_with_row(text_row: RowText) -> bool:
+    """The row's figures follow its code and name line by line, nothing between: its own
+    cells, not figures of other rows an extractor printed in a run."""
+    lines = [t.line for t in (*text_row.code_parts, *text_row.words, *text_row.figures)]
+    if not text_row.code_parts or not text_row.figures:
+        return False
+    numbers = [line.number for line in lines]
+    return all(b.page == a.page and 0 <= b.number - a.number <= 1
+               for a, b in itertools.pairwise(lines)) \
+        and numbers[-1] - numbers[0] <= len(lines)
+
+
+def _fits(tokens: list[Token], keys: list[str], rules: list[Rule], *,
+          runs: bool = False) -> bool:
+    """The figures keep the row's identities in some order-keeping placement (each
+    line's run in order, with ``runs``)."""
     values = [parse_amount(t.text) or Decimal(0) for t in tokens]
     if len(values) > len(keys):
         return False
-    unit = _printed_unit([Draft(values, keys)])
-    return any(cost < BREAK_COST for cost, _ in candidates(Draft(values, keys), rules, unit))
+    draft = Draft(values, keys, runs=figure_runs(RowText(figures=tokens)) if runs else None)
+    unit = _printed_unit([draft])
+    return any(cost < BREAK_COST for cost, _ in candidates(draft, rules, unit))
 
 
 def _plain_figures(data: list[Line]) -> bool:
@@ -1569,10 +1669,12 @@ def _account(text_row: RowText, ledger: Ledger) -> None:
 
 def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Column],
                 expected: dict[int, dict[str, Decimal]] | None = None, *,
+                runs: list[list[int] | None] | None = None,
                 limit: int | None = None, steps: int = MAX_STEPS) -> _Placed:
     """Place every row's figures in ``columns``, side by side for two-sided tables.
 
-    ``expected`` holds, by row, what other tables or the narrative say its cells are.
+    ``expected`` holds, by row, what other tables or the narrative say its cells are;
+    ``runs``, by row, the runs of figures printed on separate lines (:class:`Draft`).
     """
     places: list[list[str]] = [[] for _ in rows]
     ambiguous: list[set[str]] = [set() for _ in rows]
@@ -1583,7 +1685,8 @@ def _place_rows(rows: list[Row], figures: list[list[Decimal]], columns: list[Col
         by_side.setdefault(row.side, []).append(index)
     for side, indexes in by_side.items():
         keys = [c.key for c in columns if c.side == side]
-        drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {})) for i in indexes]
+        drafts = [Draft(figures[i], keys, expected=(expected or {}).get(i, {}),
+                        runs=runs[i] if runs else None) for i in indexes]
         placement = place(drafts, row_rules(keys), _groups([rows[i] for i in indexes]),
                           unit=_printed_unit(drafts), limit=limit, steps=steps)
         for n, i in enumerate(indexes):
