@@ -279,7 +279,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files = {"nargs": "+", "type": _input, "metavar": "FILE"}
-    inputs = "PDF, text export, .xlsx, .xls, .docx or HTML, or their http(s) URLs"
+    inputs = ("PDF, text export, .xlsx, .xls, .docx or HTML, or their http(s) URLs; a "
+              "disclosure published as two files (正文 and 公开表) is read as one when both "
+              "are given, or when named a.pdf+b.pdf")
     source_url = {"action": "append", "default": [], "metavar": "URL", "dest": "source_url",
                   "help": "where the document was published (repeat: one per file, in order); "
                           "recorded with the source file's checksum"}
@@ -296,7 +298,8 @@ def _parser() -> argparse.ArgumentParser:
                     "under it is an error (exit 2) naming the table and its line.")
     parse.add_argument("files", nargs="+", type=_input, metavar="FILE",
                        help="a disclosure: PDF, text export (UTF-8 or GBK), Excel "
-                            "(.xlsx, .xls), Word (.docx) or HTML page; or its http(s) URL")
+                            "(.xlsx, .xls), Word (.docx) or HTML page; or its http(s) URL; "
+                            "its 正文 and 公开表 files, given together, are read as one")
     parse.add_argument("--json", action="store_true",
                        help="dump the whole model as JSON, amounts as strings; its coverage "
                             "lists every number that is not a figure (non_figures: the number, "

@@ -17,6 +17,7 @@ Nothing here knows the file format: the caller gives :class:`Line` objects.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -460,7 +461,7 @@ def _slotted(header: list[Line], data: list[Line], *,
             if f == len(figures):
                 return 0.0, []
             if len(values) - v < len(figures) - f:
-                return float("inf"), []
+                return math.inf, []
             if (f, v) not in cost:
                 here = abs(centre(cells[figures[f]]) - centre(slots[values[v]]))
                 rest, chosen = solve(f + 1, v + 1)
