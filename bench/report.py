@@ -84,6 +84,7 @@ def write_report(results: R, out: Path) -> None:
     add("")
     _real(results, add)
     _pipeline(results, add)
+    ingest_section(results.get("ingest", {}), add)
     _load(results, add)
     _queries(results, add)
     search_section(results.get("search", []), add)
@@ -183,6 +184,56 @@ def _pipeline(r: R, add: Any) -> None:
             add("")
             add("Generated documents that did not conform (a generator or a shape bug): "
                 + "; ".join(f"`{e}`" for e in val["examples"]))
+    add("")
+
+
+def _rate(value: float) -> str:
+    """Documents/s: two decimals below 10, one above."""
+    return f"{value:.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def ingest_section(row: R, add: Any) -> None:
+    """``load --jobs``: a job's steps per core, and the load's wall time at each N."""
+    if not row or "error" in row:
+        if row:
+            add(f"Ingest not measured: `{row['error']}`")
+            add("")
+        return
+    add("## Ingest on every core (`load --jobs N`)")
+    add("")
+    steps = row["per_core_docs_s"]
+    add(f"One job of a load (`pipeline.prepare`), step by step in one process, warm, on "
+        f"{row['sample']} generated documents (documents/s per core):")
+    add("")
+    add("| read | convert to rdflib | validate (pyrudof) | N-Quads for the writer | "
+        "parse + convert | whole job |")
+    add("|---|---|---|---|---|---|")
+    add(f"| {_rate(steps['read'])} | {_rate(steps['convert'])} | {_rate(steps['validate'])} | "
+        f"{_rate(steps['nquads'])} | {_rate(row['parse_convert_docs_s'])} | "
+        f"{_rate(row['job_docs_s'])} |")
+    if "per_cpu_second_docs" in row:
+        cpu = row["per_cpu_second_docs"]
+        add(f"| per CPU-second (all threads): {_rate(cpu['read'])} | {_rate(cpu['convert'])} | "
+            f"{_rate(cpu['validate'])} | {_rate(cpu['nquads'])} | | |")
+    add("")
+    pc, val = row["parse_convert_docs_s"], row["validate_docs_s"]
+    add(f"Targets (issue 15): parse + convert ≥ 50 documents/s per core — {_rate(pc)}, "
+        + ("meets it" if pc >= 50 else f"{pc / 50:.0%} of it, {50 / pc:.1f}× short")
+        + f"; validation ≥ 20 documents/s per core — {_rate(val)}, "
+        + ("meets it" if val >= 20 else f"{val / 20:.0%} of it, {20 / val:.1f}× short") + ".")
+    add("")
+    add(f"`pipeline.load` of {row['documents']} generated documents into a fresh on-disk "
+        f"store (read, convert, validate in the pool; one write), median of {row['runs']} "
+        f"interleaved runs, on {row['cores']} cores:")
+    add("")
+    add("| --jobs | wall time | documents/s | runs | speed-up over one job | loaded / refused |")
+    add("|---|---|---|---|---|---|")
+    base = row["loads"].get("1", {}).get("wall_s")
+    for jobs, load in row["loads"].items():
+        ratio = f"{base / load['wall_s']:.2f}×" if base else "–"
+        add(f"| {jobs} | {load['wall_s']:.1f} s | {_rate(load['docs_s'])} | "
+            + ", ".join(f"{s:.1f}" for s in load["runs_s"])
+            + f" s | {ratio} | {load['loaded']} / {load['refused']} |")
     add("")
 
 

@@ -54,6 +54,7 @@ class Mode:
     http_seconds: int
     large_runs: int  # runs of load and rdflib queries at the largest sizes (minutes each)
     large: int = 100  # from this many documents on, a size counts as large
+    ingest_docs: int = 40  # documents `load --jobs` is timed on, at 1 job and at every core
 
 
 QUICK = Mode("quick", regions=6, departments=26, years=1, parse_sizes=(10, 30),
@@ -63,10 +64,11 @@ QUICK = Mode("quick", regions=6, departments=26, years=1, parse_sizes=(10, 30),
 MEDIUM = Mode("medium", regions=10, departments=40, years=1, parse_sizes=(10, 30, 100),
               validate_docs=20, pyshacl_docs=1, load_sizes=(1, 156, 400), runs=3,
               query_runs=20, rdflib_max_docs=156, rdflib_timeout=20, http_seconds=5,
-              large_runs=1)
+              large_runs=1, ingest_docs=100)
 FULL = Mode("full", regions=20, departments=40, years=2, parse_sizes=(10, 100, 400),
             validate_docs=60, pyshacl_docs=3, load_sizes=(1, 170, 1_600), runs=3,
-            query_runs=30, rdflib_max_docs=170, rdflib_timeout=120, http_seconds=10, large_runs=3)
+            query_runs=30, rdflib_max_docs=170, rdflib_timeout=120, http_seconds=10, large_runs=3,
+            ingest_docs=400)
 
 
 def stage(name: str, **args: Any) -> dict[str, Any]:
@@ -168,6 +170,9 @@ def main() -> None:
     results["validation"] = stage("validation", corpus=str(work / "corpus"),
                                   documents=mode.validate_docs, runs=1,
                                   pyshacl_docs=mode.pyshacl_docs)
+    results["ingest"] = stage("ingest", corpus=str(work / "corpus"), documents=mode.ingest_docs,
+                              jobs=[1, os.cpu_count() or 1] if (os.cpu_count() or 1) > 1 else [1],
+                              work=str(work), runs=mode.large_runs, sample=mode.validate_docs)
     docs_available = results["prepare"].get("documents", 0)
     results["load"], results["query_oxigraph"], results["query_rdflib"] = [], [], []
     results["virtuoso"] = []

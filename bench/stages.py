@@ -283,6 +283,72 @@ def validation(corpus: str, documents: int, runs: int, pyshacl_docs: int,
     return result
 
 
+def ingest(corpus: str, documents: int, jobs: list[int], work: str, runs: int = 1,
+           sample: int = 10) -> Result:
+    """``budgetgraph load --jobs N`` end to end, and what one core does per document.
+
+    First, in this process, the per-core rates of each step of a load's job
+    (:func:`pipeline.prepare`) on ``sample`` documents: read, convert to rdflib,
+    validate, serialise to N-Quads for the writer. Then the wall time of
+    ``pipeline.load`` of the first ``documents`` documents into a fresh on-disk store
+    at each of ``jobs``, interleaved ``runs`` times so that other load on the machine
+    weighs on each alike (pool start-up and the one write included).
+    """
+    from budgetgraph import pipeline, store
+    from budgetgraph.rdf.uris import Minter
+    from budgetgraph.readers import read
+    from budgetgraph.readers.vocabulary import register_region
+    from budgetgraph.validate import validate
+
+    manifest = load_manifest(Path(corpus))
+    for entry in manifest.values():  # what `load --region NAME=CODE` would do
+        register_region(entry["region"], entry["region_code"])
+    files = sorted(Path(corpus).glob("generated-*.txt"))
+    minter = Minter(BASE)
+    validate(pipeline.document_dataset(read(files[0]), minter)[1])  # imports, shapes: warm
+    steps: dict[str, float] = {"read": 0.0, "convert": 0.0, "validate": 0.0, "nquads": 0.0}
+    cpu = dict.fromkeys(steps, 0.0)  # CPU time of all threads: pyrudof runs several
+    for f in files[:sample]:
+        marks = [(time.perf_counter(), time.process_time())]
+        doc = read(f)
+        marks.append((time.perf_counter(), time.process_time()))
+        _, dataset = pipeline.document_dataset(doc, minter)
+        marks.append((time.perf_counter(), time.process_time()))
+        validate(dataset)
+        marks.append((time.perf_counter(), time.process_time()))
+        store.nquads(dataset)
+        marks.append((time.perf_counter(), time.process_time()))
+        for n, name in enumerate(steps):
+            steps[name] += marks[n + 1][0] - marks[n][0]
+            cpu[name] += marks[n + 1][1] - marks[n][1]
+    count = len(files[:sample])
+    result: Result = {
+        "sample": count, "cores": os.cpu_count(),
+        "per_core_docs_s": {name: count / seconds for name, seconds in steps.items()},
+        "per_cpu_second_docs": {name: count / seconds for name, seconds in cpu.items()},
+        "parse_convert_docs_s": count / (steps["read"] + steps["convert"]),
+        "validate_docs_s": count / steps["validate"],
+        "job_docs_s": count / sum(steps.values()), "loads": {}}
+    chosen = files[:documents]
+    times: dict[int, list[float]] = {j: [] for j in jobs}
+    for _ in range(runs):
+        for j in jobs:
+            target = Path(work) / f"ingest-{j}"
+            shutil.rmtree(target, ignore_errors=True)
+            started = time.perf_counter()
+            loaded = pipeline.load(chosen, target, base=BASE, jobs=j, say=lambda _m: None)
+            times[j].append(time.perf_counter() - started)
+            result["loads"][str(j)] = {"loaded": len(loaded.documents),
+                                       "refused": len(loaded.refused),
+                                       "quads": loaded.holdings.document_quads}
+            shutil.rmtree(target, ignore_errors=True)
+    for j, measured in times.items():
+        result["loads"][str(j)] |= {"wall_s": statistics.median(measured), "runs_s": measured,
+                                    "docs_s": len(chosen) / statistics.median(measured)}
+    result |= {"documents": len(chosen), "runs": runs, "maxrss_mb": maxrss_mb()}
+    return result
+
+
 # ---------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------
@@ -817,7 +883,7 @@ STAGES: dict[str, Callable[..., Result]] = {
     "prepare": prepare, "parse_convert": parse_convert, "validation": validation, "load": load,
     "build_store": build_store, "query_oxigraph": query_oxigraph, "query_rdflib": query_rdflib,
     "http": http, "virtuoso": virtuoso, "qinghai": qinghai, "pdf": pdf,
-    "search_index": search_index,
+    "search_index": search_index, "ingest": ingest,
 }
 
 

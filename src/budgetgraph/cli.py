@@ -67,10 +67,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_load(args: argparse.Namespace) -> int:
     from budgetgraph import remote
     from budgetgraph.pipeline import load, local_inputs, source_urls
+    from budgetgraph.progress import Bar
     from budgetgraph.report import format_refused
 
-    def say(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    bar = Bar(sys.stderr)  # drawn only when stderr is a terminal
+    say = bar.say
 
     if (args.store is None) == (args.endpoint is None):
         raise BudgetgraphError("give exactly one of --store DIR and --endpoint URL")
@@ -82,9 +83,13 @@ def _cmd_load(args: argparse.Namespace) -> int:
                                    password=password)
     _register_regions(args.region)
     with local_inputs(args.files) as (paths, downloaded):
-        result = load(paths, args.store, base=args.base, force=args.force,
-                      all_or_nothing=args.all_or_nothing, endpoint=endpoint,
-                      urls={**downloaded, **source_urls(paths, args.source_url)}, say=say)
+        try:
+            result = load(paths, args.store, base=args.base, force=args.force,
+                          all_or_nothing=args.all_or_nothing, endpoint=endpoint,
+                          urls={**downloaded, **source_urls(paths, args.source_url)},
+                          jobs=args.jobs, say=say, progress=bar.update)
+        finally:
+            bar.close()
     if result.refused:
         say(format_refused(result.refused, total=len(args.files)))
     held = result.holdings
@@ -347,6 +352,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="load nothing if any document is refused (by default the others "
                            "are loaded, the refused listed, and the exit status is 1, or 2 if "
                            "one could not be read)")
+    load.add_argument("--jobs", type=_positive, metavar="N",
+                      help="read, convert and validate documents in N processes (default: one "
+                           "per core); they are written one at a time, in the order given, "
+                           "so the store gets the same whatever N is")
     load.add_argument("--source-url", **source_url)
     load.add_argument("--base", **base)
     load.add_argument("--region", **region)

@@ -1,4 +1,4 @@
-"""The stages chained: read → convert → validate → load, one document at a time.
+"""The stages chained: read → convert → validate → load, documents prepared on every core.
 
 Kept out of the CLI so tests and the benchmarks run exactly what ``budgetgraph
 load`` runs. Each document goes into its own named graph and replaces it whole;
@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -141,30 +144,97 @@ def local_inputs(inputs: Iterable[str | Path]) -> Iterator[tuple[list[Path], dic
         yield parts.grouped(paths, read_head, read_source_lines), urls
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One document read, converted and validated: what a worker sends the writer.
+
+    Plain data that pickles small (N-Quads bytes, not rdflib objects, which are
+    slow to pickle and ~10× larger), so that :func:`load` can prepare documents in
+    other processes and write them in its own.
+    """
+
+    path: Path
+    #: The ``read …`` line (None when the document could not be read)
+    message: str | None = None
+    #: Why it is refused: a :class:`~budgetgraph.errors.ReadError` or :class:`ValidationRefused`
+    error: BudgetgraphError | None = None
+    violations: tuple[Finding, ...] = ()
+    year: int = 0
+    graph: str = ""
+    nquads: bytes = b""
+    validation_graph: str = ""
+    findings: bytes = b""
+
+
+def prepare(path: Path, url: str | None = None, *, base: str, force: bool = False
+            ) -> Prepared:
+    """Read, convert and validate one document (one job of ``load --jobs``).
+
+    A document that cannot be read, or has violations (unless ``force``), comes
+    back with its :attr:`Prepared.error` and nothing to write; any other exception
+    is a bug, or a file the system refused, and is raised.
+    """
+    from budgetgraph import store
+    from budgetgraph.findings import findings_graph
+    from budgetgraph.validate import validate
+
+    minter = Minter(base)
+    try:
+        doc = read(path)
+    except BudgetgraphError as error:
+        return Prepared(path, error=error)
+    info = source_info(path, url)
+    iri, dataset = document_dataset(doc, minter, info)
+    outcome = validate(dataset)
+    message = (f"read {path.name}: {len(doc.tables)} tables, "
+               f"{doc.coverage.figures_consumed}/{doc.coverage.figures_total} figures, "
+               f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)")
+    if outcome.violations and not force:
+        refusal = ValidationRefused(
+            f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
+            "anyway; `budgetgraph validate` shows them in full)", file=str(path))
+        return Prepared(path, message, refusal, tuple(outcome.violations), doc.year)
+    key = disclosure_key(doc)
+    findings = new_dataset()
+    named = findings.graph(minter.validation_graph(key))
+    named += findings_graph(minter.disclosure(key), outcome, forced=force,
+                            validated=info.converted)
+    return Prepared(path, message, year=doc.year, graph=iri, nquads=store.nquads(dataset),
+                    validation_graph=str(minter.validation_graph(key)),
+                    findings=store.nquads(findings))
+
+
+def default_jobs() -> int:
+    """Processes ``load`` prepares documents in by default: one per core."""
+    return os.cpu_count() or 1
+
+
 def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: bool = False,
          all_or_nothing: bool = False, endpoint: remote.Endpoint | None = None,
-         urls: Mapping[Path, str] | None = None,
-         say: Callable[[str], None] = print) -> Loaded:
+         urls: Mapping[Path, str] | None = None, jobs: int | None = None,
+         say: Callable[[str], None] = print,
+         progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Load documents into the store at ``store_dir`` (or a remote ``endpoint``),
     each replacing its own graph and the graph of its validation findings.
 
-    Every document is read, converted and validated before anything is
-    written. One that cannot be read, or that has violations (unless
-    ``force``), is left out and listed in :attr:`Loaded.refused`; the others
-    are loaded, so one bad document in a batch of hundreds does not hold the
-    rest back. With ``all_or_nothing`` the first refusal raises instead
-    (:class:`~budgetgraph.errors.ReadError` or :class:`ValidationRefused`)
-    and nothing is loaded. What validation found is published beside each
-    document (:mod:`budgetgraph.findings`), a forced load marked as such;
-    ``urls`` gives the published address of a source file. Into the embedded
-    store the whole run is one :func:`store.replace_graphs` (a bulk write into
-    a copy, swapped in at once), so an interrupted load leaves the store as it
-    was. A remote engine gets one atomic replacement per graph, so there an
-    interrupted load leaves every graph either as it was or wholly new.
+    Every document is read, converted and validated (:func:`prepare`, in
+    ``jobs`` processes, by default one per core) before anything is written; the
+    results are taken in input order and written by this process alone, so the
+    store gets the same quads whatever ``jobs`` is, and ``progress`` is called
+    with (documents prepared, total) after each. One that cannot be read, or
+    that has violations (unless ``force``), is left out and listed in
+    :attr:`Loaded.refused`; the others are loaded, so one bad document in a
+    batch of hundreds does not hold the rest back. With ``all_or_nothing`` the
+    first refusal raises instead (:class:`~budgetgraph.errors.ReadError` or
+    :class:`ValidationRefused`) and nothing is loaded. What validation found is
+    published beside each document (:mod:`budgetgraph.findings`), a forced load
+    marked as such; ``urls`` gives the published address of a source file. Into
+    the embedded store the whole run is one :func:`store.replace_graphs` (a bulk
+    write into a copy, swapped in at once), so an interrupted load leaves the
+    store as it was. A remote engine gets one atomic replacement per graph, so
+    there an interrupted load leaves every graph either as it was or wholly new.
     """
     from budgetgraph import store  # imported where used: reading and converting need neither
-    from budgetgraph.findings import findings_graph
-    from budgetgraph.validate import validate
 
     write: Callable[..., dict[str, int]]
     if endpoint is not None:
@@ -174,48 +244,75 @@ def load(paths: Iterable[Path], store_dir: Path | None, *, base: str, force: boo
     else:
         raise BudgetgraphError("load needs a store directory or an endpoint")
     minter = Minter(base)
-    prepared: list[tuple[Path, str, Dataset]] = []
-    validations: list[tuple[str, Dataset]] = []
-    years: set[int] = set()
+    paths = list(paths)
+    task = functools.partial(prepare, base=base, force=force)
     result = Loaded()
-    for path in paths:
-        try:
-            doc = read(path)
-        except BudgetgraphError as error:
-            if all_or_nothing:
-                raise
-            result.refused.append(Refused(str(path), str(error)))
-            say(f"not read: {error}")
-            continue
-        info = source_info(path, (urls or {}).get(path))
-        iri, dataset = document_dataset(doc, minter, info)
-        outcome = validate(dataset)
-        say(f"read {path.name}: {len(doc.tables)} tables, "
-            f"{doc.coverage.figures_consumed}/{doc.coverage.figures_total} figures, "
-            f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)")
-        if outcome.violations and not force:
-            refusal = ValidationRefused(
-                f"{len(outcome.violations)} violation(s); not loaded (use --force to load "
-                "anyway; `budgetgraph validate` shows them in full)", file=str(path))
-            if all_or_nothing:
-                raise refusal
-            result.refused.append(Refused(str(path), str(refusal), tuple(outcome.violations)))
-            continue
-        prepared.append((path, iri, dataset))
-        key = disclosure_key(doc)
-        findings = new_dataset()
-        named = findings.graph(minter.validation_graph(key))
-        named += findings_graph(minter.disclosure(key), outcome, forced=force,
-                                validated=info.converted)
-        validations.append((str(minter.validation_graph(key)), findings))
-        years.add(doc.year)
-    if prepared:
-        _write(prepared, validations, years, minter, write, result, say)
+    with tempfile.TemporaryDirectory(prefix="budgetgraph-load-") as spool, \
+            contextlib.closing(_prepared(paths, urls or {}, task, jobs or default_jobs())
+                               ) as results:
+        prepared: list[tuple[Path, str, Path]] = []
+        validations: list[tuple[str, bytes]] = []
+        years: set[int] = set()
+        for done, item in enumerate(results, start=1):
+            if item.message is not None:
+                say(item.message)
+            if progress is not None:
+                progress(done, len(paths))
+            if item.error is not None:
+                if all_or_nothing:
+                    raise item.error
+                if item.message is None:
+                    say(f"not read: {item.error}")
+                result.refused.append(Refused(str(item.path), str(item.error), item.violations))
+                continue
+            # spooled to disk: a run holds every document until its one write
+            nquads = Path(spool) / f"{done}.nq"
+            nquads.write_bytes(item.nquads)
+            prepared.append((item.path, item.graph, nquads))
+            validations.append((item.validation_graph, item.findings))
+            years.add(item.year)
+        if prepared:
+            _write(prepared, validations, years, minter, write, result, say)
     result.holdings = holdings(store_dir, endpoint, minter)
     return result
 
 
-def _write(prepared: list[tuple[Path, str, Dataset]], validations: list[tuple[str, Dataset]],
+def _prepared(paths: list[Path], urls: Mapping[Path, str], task: Callable[..., Prepared],
+              jobs: int) -> Iterator[Prepared]:
+    """``task`` of each path, in input order: in this process for one job (or one
+    document), else in a pool of ``jobs`` processes. Closing the iterator early (a
+    refusal under all-or-nothing, an error, Ctrl-C) cancels what has not started."""
+    jobs = max(1, min(jobs, len(paths)))
+    if jobs == 1:
+        for path in paths:
+            yield task(path, urls.get(path))
+        return
+    from budgetgraph.readers.vocabulary import REGIONS
+
+    # forkserver, not fork: the parent may have threads (a test run, a server); the
+    # workers are given what they need (the regions registered) explicitly, and fork
+    # from a server that has imported the stages once
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["budgetgraph.pipeline", "budgetgraph.validate",
+                                    "budgetgraph.findings", "budgetgraph.store"])
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(dict(REGIONS),))
+    try:
+        futures = [executor.submit(task, path, urls.get(path)) for path in paths]
+        for future in futures:
+            yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(regions: dict[str, str]) -> None:
+    """A worker knows the regions the parent was taught (``--region``)."""
+    from budgetgraph.readers.vocabulary import REGIONS
+
+    REGIONS.update(regions)
+
+
+def _write(prepared: list[tuple[Path, str, Path]], validations: list[tuple[str, bytes]],
            years: set[int], minter: Minter, write: Callable[..., dict[str, int]], result: Loaded,
            say: Callable[[str], None]) -> None:
     """The documents, their findings and the reference graphs of their years, in one write."""
@@ -235,7 +332,8 @@ def _write(prepared: list[tuple[Path, str, Dataset]], validations: list[tuple[st
         if iri in names:  # documents only, as the reference graphs are the same every run
             say(f"  {names[iri]}: {count} quads read")
 
-    sources = [*references, *((iri, dataset) for _, iri, dataset in prepared), *validations]
+    sources: list[tuple[str, Dataset | bytes | Path]] = [
+        *references, *((iri, nquads) for _, iri, nquads in prepared), *validations]
     counts = write(sources, progress=quads_read)
     result.reference_quads = sum(counts[iri] for iri, _ in references)
     for path, iri, _ in prepared:
@@ -262,7 +360,7 @@ def holdings(store_dir: Path | None, endpoint: remote.Endpoint | None,
                     sum(g.triples for g in ours if not g.iri.startswith(documents)))
 
 
-def _load_remote(endpoint: remote.Endpoint, sources: list[tuple[str, Dataset]], *,
+def _load_remote(endpoint: remote.Endpoint, sources: list[tuple[str, Dataset | bytes | Path]], *,
                  progress: Callable[[str, int], None]) -> dict[str, int]:
     """:func:`store.replace_graphs` for a remote engine: one atomic request per graph."""
     from budgetgraph import remote

@@ -152,6 +152,12 @@ def _parse_input(data: str | bytes | Path | Dataset) -> Iterator[ox.Quad]:
             for s, p, o, g in data.quads((None, None, None, None)))
 
 
+def nquads(data: Dataset) -> bytes:
+    """An rdflib Dataset as N-Quads (UTF-8): what a ``load`` worker sends the writer,
+    which reads it back with pyoxigraph's parser (blank node labels are kept)."""
+    return ox.serialize(_parse_input(data), format=ox.RdfFormat.N_QUADS) or b""
+
+
 def _from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     from rdflib import BNode, URIRef
     from rdflib import Literal as RdflibLiteral
