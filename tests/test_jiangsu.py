@@ -9,9 +9,12 @@ is read, and that what is not read is accounted for with a reason.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import rdflib
 from tests.documents import JIANGSU_DIR
 
 from budgetgraph.cli import main
@@ -176,3 +179,20 @@ def test_tall_cells_keep_their_figures_on_their_rows() -> None:
     assert fiscal is not None
     assert (fiscal.rows[0].name, fiscal.rows[0].is_total) == ("合计", True)
     assert fiscal.rows[0].values["预算数"] == Decimal("21940.96")
+
+
+def test_both_files_of_a_joined_disclosure_are_its_sources(tmp_path: Path) -> None:
+    """convert given J03 and J04 records both files as the disclosure's primary sources,
+    each with its own SHA-256, and the conversion used both."""
+    files = sorted(JIANGSU_DIR.glob("J0[34]_*.pdf"))
+    out = tmp_path / "j03-j04.nt"
+    assert main(["convert", *map(str, files), "--format", "nt", "-o", str(out)]) == 0
+    graph = rdflib.Graph().parse(out, format="nt")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    sources = set(graph.objects(None, prov.hadPrimarySource))
+    checksums = {str(graph.value(graph.value(s, spdx.checksum), spdx.checksumValue))
+                 for s in sources}
+    assert checksums == {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    activity = next(graph.subjects(prov.used, next(iter(sources))))
+    assert set(graph.objects(activity, prov.used)) == sources

@@ -105,10 +105,17 @@ def software_version() -> str:
 
 def source_info(path: Path, url: str | None = None) -> SourceInfo:
     """What the RDF says of a source file: its SHA-256, where it was published, and
-    this conversion's time and software version."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    this conversion's time and software version. A disclosure joined from several
+    files (``正文.pdf+公开表.pdf``) gets each file's SHA-256."""
+    from budgetgraph.readers import parts
+
+    files = parts.split(path) or [path]
+    digests = [hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else None
+               for f in files]
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return SourceInfo(sha256=digest, url=url, converted=now, software=software_version())
+    return SourceInfo(sha256=digests[0], url=url, converted=now, software=software_version(),
+                      parts=tuple((f.name, d) for f, d in zip(files[1:], digests[1:],
+                                                              strict=True) if d))
 
 
 def source_urls(paths: list[Path], urls: list[str]) -> Mapping[Path, str]:

@@ -140,6 +140,9 @@ class SourceInfo:
     url: str | None = None
     converted: str | None = None  # xsd:dateTime
     software: str | None = None  # budgetgraph's version
+    #: the other files of a disclosure published as several (公开表 beside 正文):
+    #: each file's name and SHA-256
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 def convert(disclosures: Iterable[Disclosure], *, base: str = DEFAULT_BASE,
@@ -491,16 +494,19 @@ class _Converter:
         caller gave them."""
         d, info = self.disclosure, self.info
         file = self.source_file(d.source_file)
-        self.add(self.doc, PROV.hadPrimarySource, file)
-        self.add(file, RDF.type, PROV.Entity)
-        if info.sha256:
-            checksum = BNode()
-            self.add(file, URIRef(SPDX + "checksum"), checksum)
-            self.add(checksum, RDF.type, URIRef(SPDX + "Checksum"))
-            self.add(checksum, URIRef(SPDX + "algorithm"),
-                     URIRef(SPDX + "checksumAlgorithm_sha256"))
-            self.add(checksum, URIRef(SPDX + "checksumValue"),
-                     Literal(info.sha256, datatype=XSD.hexBinary))
+        files = [(file, info.sha256),
+                 *((self.source_file(name), sha256) for name, sha256 in info.parts)]
+        for each, sha256 in files:
+            self.add(self.doc, PROV.hadPrimarySource, each)
+            self.add(each, RDF.type, PROV.Entity)
+            if sha256:
+                checksum = BNode()
+                self.add(each, URIRef(SPDX + "checksum"), checksum)
+                self.add(checksum, RDF.type, URIRef(SPDX + "Checksum"))
+                self.add(checksum, URIRef(SPDX + "algorithm"),
+                         URIRef(SPDX + "checksumAlgorithm_sha256"))
+                self.add(checksum, URIRef(SPDX + "checksumValue"),
+                         Literal(sha256, datatype=XSD.hexBinary))
         if info.url:
             self.add(file, DCTERMS.source, URIRef(info.url))
             self.add(self.doc, DCTERMS.source, URIRef(info.url))
@@ -508,7 +514,8 @@ class _Converter:
         self.add(self.doc, PROV.wasGeneratedBy, activity)
         self.add(activity, RDF.type, PROV.Activity)
         self.add(activity, RDFS.label, f"读取并转换 {self.title}", lang="zh")
-        self.add(activity, PROV.used, file)
+        for each, _sha256 in files:
+            self.add(activity, PROV.used, each)
         if info.converted:
             self.add(activity, PROV.endedAtTime, Literal(info.converted, datatype=XSD.dateTime))
             self.add(self.doc, DCTERMS.issued, Literal(info.converted[:10], datatype=XSD.date))
