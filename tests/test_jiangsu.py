@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from tests.documents import JIANGSU_DIR
+from tests.renditions import RENDITIONS, agreement, cells, have_pdftotext
 
 from budgetgraph.cli import main
 from budgetgraph.errors import ReadError
@@ -196,3 +197,35 @@ def test_both_files_of_a_joined_disclosure_are_its_sources(tmp_path: Path) -> No
     assert checksums == {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     activity = next(graph.subjects(prov.used, next(iter(sources))))
     assert set(graph.objects(activity, prov.used)) == sources
+
+
+#: share of the PDF path's cells each text rendition of a Jiangsu PDF gives, as measured
+#: (2026-12-06); the Jiangsu readers (income list, procurement tree, tall cells, the
+#: 三公 subtotal) lean on the PDF's cell positions, so text reads far less of them.
+#: None: refused (pdfplumber merges J05's contents page with its tables).
+JIANGSU_RENDITION_FLOORS: dict[str, dict[str, float | None]] = {
+    "J01": {"plumber": 0.66, "layout": 0.68, "pdfium": 0.72, "cells": 0.67},
+    "J02": {"plumber": 0.81, "layout": 0.84, "pdfium": 0.83, "cells": 0.68},
+    "J05": {"plumber": None, "layout": 0.69, "pdfium": 0.70, "cells": 0.60},
+    "J06": {"plumber": 0.61, "layout": 0.60, "pdfium": 0.60, "cells": 0.58},
+    "J07": {"plumber": 0.68, "layout": 0.70, "pdfium": 0.69, "cells": 0.63},
+}
+
+
+@pytest.mark.parametrize(("prefix", "rendition"), [
+    (prefix, rendition) for prefix, floors in JIANGSU_RENDITION_FLOORS.items()
+    for rendition in floors])
+def test_text_renditions_of_jiangsu_as_measured(prefix: str, rendition: str,
+                                               tmp_path: Path) -> None:
+    """Not a target but a record: a regression below the measured share fails."""
+    if rendition == "layout" and not have_pdftotext():
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = next(JIANGSU_DIR.glob(f"{prefix}_*.pdf"))
+    text = tmp_path / f"{pdf.stem}.{rendition}.txt"
+    text.write_text(RENDITIONS[rendition](pdf), encoding="utf-8")
+    floor = JIANGSU_RENDITION_FLOORS[prefix][rendition]
+    if floor is None:
+        with pytest.raises(ReadError):
+            read(text)
+        return
+    assert agreement(cells(read(pdf)), cells(read(text))) >= floor

@@ -15,10 +15,11 @@ are checked here, and a break is said in a reader note.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetgraph.errors import ReadError
-from budgetgraph.model import AmountUnit, Column, Note, Row, Table, TableKind
+from budgetgraph.model import AmountUnit, Column, Note, Row, SourceRef, Table, TableKind
 from budgetgraph.readers.codes import names_a_code
 from budgetgraph.readers.lines import (
     NUMBER_RE,
@@ -42,11 +43,8 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
                      year: int) -> Table:
     """The table whose title line is ``title``, from the lines under it."""
     unit: AmountUnit | None = None
-    rows: list[Row] = []
     notes: list[str] = []
-    seen: dict[str, int] = {}
-    project: str | None = None  # the project line above, which names its items
-    special: str | None = None  # its 专项名称 alone
+    tree = _Tree()
     pending: list[str] = []  # labels printed a line above their figure
     notes_printed: list[Note] = []
     printed = [line for line in body if line.text.strip()]
@@ -56,7 +54,8 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
             ledger.line_structural(line, "page marker")
             continue
         found = _UNIT_RE.search(text)
-        if found or (not rows and not _amounts(line) and any(w in text for w in _HEADER_WORDS)):
+        if found or (not tree.rows and not _amounts(line)
+                     and any(w in text for w in _HEADER_WORDS)):
             unit = AmountUnit(found.group(1)) if found else unit
             _numbers_in_words(ledger, line, "table heading")
             continue
@@ -71,53 +70,85 @@ def read_procurement(title: Line, body: list[Line], *, ledger: Ledger, file: str
                 notes_printed.append(Note(line.text.strip(), line.ref(file)))
             _numbers_in_words(ledger, line, "note")
             continue
-        labels = [c for c in line.texts if c.strip() and c.strip() not in amounts]
+        labels = [c for c in _cells(line) if c.strip() and c.strip() not in amounts]
         if not amounts:
             _numbers_in_words(ledger, line, "number in a row's name")
             after = printed[index + 1] if index + 1 < len(printed) else None
             if after is not None and _amounts(after) and not [
-                    c for c in after.texts if c.strip() and c.strip() not in _amounts(after)]:
+                    c for c in _cells(after) if c.strip() and c.strip() not in _amounts(after)]:
                 pending.extend(labels)  # its figure is on the next line, alone
-            elif rows:  # a name wrapped onto a line of its own
-                rows[-1].name += "".join(_bare(c) for c in labels)
+            elif tree.rows:  # a name wrapped onto a line of its own
+                tree.rows[-1].name += "".join(_bare(c) for c in labels)
             continue
-        labels, pending = [*pending, *labels], []
-        if not labels and rows:
-            raise ReadError(f"figure {amounts[0]} of {title.text.strip()!r} names no "
-                            "purchase", file=file, line=line.number, page=line.page)
-        if len(amounts) > 1:
-            raise ReadError(f"{len(amounts)} figures on one line of {title.text.strip()!r}, "
-                            "where each line of the procurement tree has one",
-                            file=file, line=line.number, page=line.page)
+        _numbers_in_words(ledger, line, "number in a row's name", keep=amounts)
+        entries, pending = _entries([*pending, *_cells(line)]), []
+        for labels, amount in entries:
+            if amount is None:  # names after the line's last figure: the next line's
+                pending = labels
+                continue
+            if not labels and tree.rows:
+                raise ReadError(f"figure {amount} of {title.text.strip()!r} names no purchase",
+                                file=file, line=line.number, page=line.page)
+            ledger.figure(line, amount)
+            tree.add(labels, parse_amount(amount), line.ref(file))
+    if unit is None:
+        raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
+                        file=file, line=title.number, page=title.page)
+    notes.extend(_tree_breaks(tree.rows))
+    return Table(kind=TableKind.PROCUREMENT, title=title.text.strip(), unit=unit,
+                 columns=[Column(key="合计", label="总计", year=year)], rows=tree.rows,
+                 source=title.ref(file), notes=notes_printed, reader_notes=notes)
+
+
+@dataclass
+class _Tree:
+    """The rows read so far, and the project line the items below it belong to."""
+
+    rows: list[Row] = field(default_factory=list)
+    project: str | None = None  # the project line above, which names its items
+    special: str | None = None  # its 专项名称 alone
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def add(self, labels: list[str], amount: Decimal, source: SourceRef) -> None:
+        """One node: its labels say whether it is the total, a category, an item or a
+        project (see the module's docstring)."""
         first = _bare(labels[0]) if labels else ""
         if first in _TOTAL:
             name, level = "合计", 0
         elif _CATEGORY.match(first):
-            name, level, project, special = _CATEGORY.sub("", first), 1, None, None
+            name, level, self.project, self.special = _CATEGORY.sub("", first), 1, None, None
         elif labels and _FORM.search(squash(labels[-1])):
             item = "".join(_bare(c) for c in labels[:-1])
-            name, level = f"{project + '：' if project else ''}{item}（{_bare(labels[-1])}）", 3
+            under = f"{self.project}：" if self.project else ""
+            name, level = f"{under}{item}（{_bare(labels[-1])}）", 3
         else:
             words = [_bare(c) for c in labels]
-            if len(words) == 1 and special and names_a_code(words[0], scheme="econ"):
-                words = [special, *words]  # another economic item of the project above
-            special = words[0]
-            project = words[0] + (f"（{'、'.join(words[1:])}）" if len(words) > 1 else "")
-            name, level = project, 2
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:  # the same purchase printed again: a row of its own
-            name = f"{name}（第{seen[name]}次）"
-        _numbers_in_words(ledger, line, "number in a row's name", keep=amounts[0])
-        ledger.figure(line, amounts[0])
-        rows.append(Row(name=name, values={"合计": parse_amount(amounts[0])},
-                        source=line.ref(file), level=level, is_total=level == 0))
-    if unit is None:
-        raise ReadError(f"table {title.text.strip()!r} names no unit (单位：万元 or 元)",
-                        file=file, line=title.number, page=title.page)
-    notes.extend(_tree_breaks(rows))
-    return Table(kind=TableKind.PROCUREMENT, title=title.text.strip(), unit=unit,
-                 columns=[Column(key="合计", label="总计", year=year)], rows=rows,
-                 source=title.ref(file), notes=notes_printed, reader_notes=notes)
+            if len(words) == 1 and self.special and names_a_code(words[0], scheme="econ"):
+                words = [self.special, *words]  # another economic item of the project above
+            self.special = words[0]
+            self.project = words[0] + (f"（{'、'.join(words[1:])}）" if len(words) > 1 else "")
+            name, level = self.project, 2
+        self.seen[name] = self.seen.get(name, 0) + 1
+        if self.seen[name] > 1:  # the same purchase printed again: a row of its own
+            name = f"{name}（第{self.seen[name]}次）"
+        self.rows.append(Row(name=name, values={"合计": amount}, source=source, level=level,
+                             is_total=level == 0))
+
+
+def _entries(cells: list[str]) -> list[tuple[list[str], str | None]]:
+    """The line's nodes: the names before each figure, with the figure; names after the
+    last figure come last, with None (an extractor may print two nodes on one line)."""
+    entries: list[tuple[list[str], str | None]] = []
+    labels: list[str] = []
+    for cell in (c.strip() for c in cells if c.strip()):
+        if is_amount(cell):
+            entries.append((labels, cell))
+            labels = []
+        else:
+            labels.append(cell)
+    if labels:
+        entries.append((labels, None))
+    return entries
 
 
 def _bare(cell: str) -> str:
@@ -127,13 +158,20 @@ def _bare(cell: str) -> str:
 
 def _amounts(line: Line) -> list[str]:
     """The line's figures: cells that are amounts, not numbers inside a name."""
-    return [c.strip() for c in line.texts if c.strip() and is_amount(c.strip())]
+    return [c.strip() for c in _cells(line) if c.strip() and is_amount(c.strip())]
 
 
-def _numbers_in_words(ledger: Ledger, line: Line, kind: str, *, keep: str | None = None) -> None:
+def _cells(line: Line) -> list[str]:
+    """The line's cells; a line that is one cell (an extractor that separates cells by
+    single spaces, like pdfplumber) split at its spaces."""
+    return line.texts if len(line.cells) > 1 else line.text.split()
+
+
+def _numbers_in_words(ledger: Ledger, line: Line, kind: str, *,
+                      keep: list[str] | None = None) -> None:
     """Numbers inside the line's words (台式计算机（20万以下）) are not figures."""
-    for cell in line.texts:
-        if cell.strip() == keep:
+    for cell in _cells(line):
+        if cell.strip() in (keep or []):
             continue
         for number in NUMBER_RE.findall(cell):
             ledger.structural(line, number, kind)
